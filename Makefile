@@ -1,0 +1,39 @@
+# The two commands of the README:  `make run` (the main job) and `make test` (the whole suite).
+# Both create or reuse .venv and install the project with everything it needs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install browser bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[viz,analysis,dev]'
+	@touch $@
+
+install: $(STAMP)
+
+## run: load, validate, analyse and export the embedded graph into build/, with a summary
+run: $(STAMP)
+	$(BIN)/kg build
+
+## browser: headless Chromium for the page tests (Debian package), installed when missing
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "installing chromium (Debian package) for the page tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null) \
+	    || echo "could not install chromium: the browser tests will be skipped"; }
+
+## test: the whole suite
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+## bench: rerunnable benchmarks, quoted as ratios against a reference measured in the same run
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf build .pytest_cache

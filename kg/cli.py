@@ -1,0 +1,77 @@
+"""The ``kg`` command line: parse arguments, call one library function, print, return an exit code.
+
+Exit codes: 0 success or data conforms; 1 data does not conform or a check returned rows;
+2 bad input or usage (the message names the file, line or argument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from kg.errors import KGError
+
+#: The subcommands, each a module of ``kg.commands`` with NAME, HELP, add_arguments() and run().
+COMMANDS = ["build", "validate", "export", "stats"]
+
+
+def _modules():
+    return [importlib.import_module(f"kg.commands.{name}") for name in COMMANDS]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``kg`` and every subcommand."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("vnhealth-kg")
+    except PackageNotFoundError:  # running from a checkout that was not installed
+        ver = "unknown"
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Vietnam Health Cooperation Knowledge Graph: validate, query, analyse and export "
+                    "the graph of who supports whom in Vietnam's health system.",
+        epilog="Run 'kg COMMAND --help' for the options and examples of one command. "
+               "Exit codes: 0 ok, 1 data does not conform, 2 bad input or usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {ver}")
+    parser.add_argument("--root", type=Path, metavar="DIR",
+                        help="project folder holding ontology/, data/, shapes/, queries/ (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _modules():
+        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION,
+                             epilog=getattr(module, "EXAMPLES", None),
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(cmd)
+        cmd.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kg`` with ``argv`` (default: the process arguments) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    if args.root:
+        import os
+
+        os.environ["KG_HOME"] = str(args.root.resolve())
+    try:
+        return args.run(args)
+    except KGError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``kg`` subcommand: NAME, HELP, DESCRIPTION, EXAMPLES, add_arguments(parser), run(args)."""

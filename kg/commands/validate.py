@@ -1,0 +1,42 @@
+"""``kg validate``: check the curated data against the SHACL shapes and the -violation checks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kg.export import write_atomic
+from kg.store import Project
+from kg.validate import validate
+
+NAME = "validate"
+HELP = "validate the graph against the SHACL shapes and the -violation checks"
+DESCRIPTION = """Validate the project's curated data (data/**/*.trig), or the given files, together with
+the ontology and SKOS schemes. Findings are grouped by severity; each names the file and
+line where the entity is defined, its label, what is wrong and what to do.
+
+Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 a file does not parse or
+a bad argument (nothing is written then)."""
+EXAMPLES = """examples:
+  kg validate
+  kg validate data/sources/001-lao-cai-no2-lai-chau-2025.trig data/reference/*.trig
+  kg validate --format json -o build/validation.json"""
+
+
+def add_arguments(parser):
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="Turtle or TriG files to validate instead of the project's data")
+    parser.add_argument("--format", choices=["text", "json", "turtle"], default="text",
+                        help="report format (default: text); turtle is a SHACL validation report graph")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+
+
+def run(args) -> int:
+    report = validate(args.files or None, Project())
+    text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[args.format]()
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}: {'conforms' if report.conforms else 'does not conform'}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0 if report.conforms else 1

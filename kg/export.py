@@ -1,0 +1,129 @@
+"""Deterministic serialisations of the graph: the same bytes on every run, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+
+from kg.errors import InputError
+from kg.namespaces import PREFIXES, bind_prefixes
+from kg.store import ONTOLOGY_GRAPH, union_graph
+
+#: format name -> (file suffix, keeps named graphs)
+FORMATS = {
+    "turtle": (".ttl", False),
+    "ntriples": (".nt", False),
+    "trig": (".trig", True),
+    "nquads": (".nq", True),
+    "jsonld": (".jsonld", True),
+}
+
+
+def _canonical(graph: Graph) -> Graph:
+    """``graph`` with blank nodes relabelled canonically, so their labels are the same on every run."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    return bind_prefixes(to_canonical_graph(graph))
+
+
+def _sorted_lines(lines) -> str:
+    return "".join(sorted(set(lines)))
+
+
+def ntriples(graph: Graph) -> str:
+    """N-Triples, one triple a line, lines sorted.
+
+    >>> from rdflib import Literal
+    >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+    >>> ntriples(g)
+    '<urn:a> <urn:p> "x" .\\n'
+    """
+    graph = _canonical(graph)
+    return _sorted_lines(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph)
+
+
+def _graphs(dataset: Dataset, include_ontology: bool) -> list[Graph]:
+    graphs = [g for g in dataset.graphs() if len(g) and (include_ontology or g.identifier != ONTOLOGY_GRAPH)]
+    return sorted(graphs, key=lambda g: str(g.identifier))
+
+
+def nquads(dataset: Dataset, include_ontology: bool = False) -> str:
+    """N-Quads keeping every named graph, lines sorted."""
+    lines = []
+    for graph in _graphs(dataset, include_ontology):
+        canon = _canonical(graph)
+        name = graph.identifier.n3()
+        lines += [f"{s.n3()} {p.n3()} {o.n3()} {name} .\n" for s, p, o in canon]
+    return _sorted_lines(lines)
+
+
+def turtle(graph: Graph) -> str:
+    """Turtle with the project prefixes; rdflib orders subjects and predicates, and blank nodes are inlined."""
+    return bind_prefixes(_canonical(graph)).serialize(format="turtle")
+
+
+def trig(dataset: Dataset, include_ontology: bool = False) -> str:
+    """TriG: one block per named graph, graphs in IRI order, each block as deterministic as ``turtle``."""
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+    blocks = []
+    for graph in _graphs(dataset, include_ontology):
+        body = turtle(graph)
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip()
+        name = bind_prefixes(Graph()).namespace_manager.normalizeUri(graph.identifier)
+        indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
+        blocks.append(f"{name} {{\n{indented}\n}}\n")
+    return header + "\n" + "\n".join(blocks)
+
+
+def jsonld(dataset: Dataset, include_ontology: bool = False) -> str:
+    """JSON-LD with an ``@context`` of the project prefixes and one ``@graph`` entry per named graph."""
+    context = {p: str(ns) for p, ns in PREFIXES.items()}
+    parts = []
+    for graph in _graphs(dataset, include_ontology):
+        data = json.loads(_canonical(graph).serialize(format="json-ld", context=context, auto_compact=False))
+        nodes = data.get("@graph", [data] if isinstance(data, dict) and "@id" in data else data)
+        if isinstance(nodes, dict):
+            nodes = [nodes]
+        parts.append({"@id": bind_prefixes(Graph()).namespace_manager.normalizeUri(graph.identifier),
+                      "@graph": sorted(nodes, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))})
+    return json.dumps({"@context": context, "@graph": parts}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def serialise(dataset: Dataset, fmt: str, include_ontology: bool = False) -> str:
+    """The dataset in ``fmt`` (one of ``FORMATS``): merged for Turtle and N-Triples, graph by graph otherwise."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if fmt == "turtle":
+        return turtle(union_graph(dataset, include_ontology))
+    if fmt == "ntriples":
+        return ntriples(union_graph(dataset, include_ontology))
+    if fmt == "trig":
+        return trig(dataset, include_ontology)
+    if fmt == "nquads":
+        return nquads(dataset, include_ontology)
+    return jsonld(dataset, include_ontology)
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename: never half-written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export(dataset: Dataset, fmt: str, output: Path, include_ontology: bool = False) -> Path:
+    """Serialise and write atomically; returns the path written."""
+    return write_atomic(output, serialise(dataset, fmt, include_ontology))

@@ -1,0 +1,147 @@
+"""Stored SPARQL queries: find them, parse their grlc-style headers and bodies, and run them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib.plugins.sparql import prepareQuery
+
+from kg.errors import QueryError
+from kg.namespaces import PREFIXES
+
+#: Header keys grlc understands, plus ``severity`` for the ``-violation`` checks.
+HEADER_KEYS = ("summary", "description", "tags", "defaults", "enumerate", "method", "endpoint",
+               "pagination", "severity", "example")
+
+_PARAM = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A grlc/BASIL parameter: ``?_name`` (required) or ``?__name`` (optional), with an optional type suffix.
+
+    >>> p = Parameter.from_variable("_institution_iri")
+    >>> (p.name, p.kind, p.required)
+    ('institution', 'iri', True)
+    >>> Parameter.from_variable("__date_xsd_date").kind
+    'xsd_date'
+    """
+
+    variable: str
+    name: str
+    kind: str
+    required: bool
+
+    @classmethod
+    def from_variable(cls, variable: str) -> "Parameter":
+        required = not variable.startswith("__")
+        body = variable.lstrip("_")
+        name, _, kind = body.partition("_")
+        return cls(variable=variable, name=name, kind=kind or "literal", required=required)
+
+
+@dataclass
+class StoredQuery:
+    """One ``.rq`` file: its header (decorators) and its SPARQL body."""
+
+    name: str
+    path: Path
+    header: dict
+    text: str
+    parameters: list[Parameter] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return self.header.get("summary", "")
+
+    @property
+    def is_check(self) -> bool:
+        """A ``-violation`` check: zero rows means the data passes."""
+        return self.name.endswith("-violation")
+
+    @property
+    def query_type(self) -> str:
+        """SELECT, CONSTRUCT, ASK or DESCRIBE."""
+        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", self.text)
+        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, flags=re.I)
+        return match.group(1).upper() if match else "SELECT"
+
+
+def parse_header(text: str, source: str = "<query>") -> dict:
+    """Read the ``#+`` decorator lines at the top of a query as YAML.
+
+    >>> parse_header("#+ summary: People by post\\n#+ tags: [people]\\nSELECT * {}")
+    {'summary': 'People by post', 'tags': ['people']}
+    """
+    lines, first = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            first = first or number
+            lines.append(line[2:].removeprefix(" "))
+        elif line.strip() and not line.lstrip().startswith("#"):
+            break
+    if not lines:
+        return {}
+    try:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + mark.line if mark else first
+        raise QueryError(f"{source} line {line}: the '#+' header is not valid YAML ({getattr(exc, 'problem', exc)}); "
+                         "write one 'key: value' per '#+' line") from None
+    if not isinstance(header, dict):
+        raise QueryError(f"{source} line {first}: the '#+' header must be 'key: value' lines")
+    for number, key in enumerate(header, start=first):
+        if key not in HEADER_KEYS:
+            raise QueryError(f"{source} line {first}: unknown header key '{key}'; known keys: {', '.join(HEADER_KEYS)}")
+    return header
+
+
+def query_parameters(text: str) -> list[Parameter]:
+    """The parameters of a query body, in order of first use.
+
+    >>> [p.name for p in query_parameters("SELECT ?x { ?x ?p ?_org_iri . ?x ?q ?__since_xsd_date }")]
+    ['org', 'since']
+    """
+    seen, params = set(), []
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for match in _PARAM.finditer(body):
+        variable = match.group(0)[1:]
+        if variable not in seen:
+            seen.add(variable)
+            params.append(Parameter.from_variable(variable))
+    return params
+
+
+def prefix_block() -> str:
+    """PREFIX lines for every project prefix, prepended to ad-hoc queries that lack them."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def read_query(path: Path, check_syntax: bool = True) -> StoredQuery:
+    """Parse one ``.rq`` file; a bad header, a missing summary or a body the parser rejects is a ``QueryError``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot be read ({exc.strerror}); give the path of a .rq file") from None
+    header = parse_header(text, str(path))
+    if not header.get("summary"):
+        raise QueryError(f"{path} line 1: no '#+ summary:' line; every stored query says in one line what it answers")
+    if check_syntax:
+        try:
+            prepareQuery(text)
+        except Exception as exc:
+            raise QueryError(f"{path}: the SPARQL body does not parse: {exc}") from None
+    return StoredQuery(name=path.stem, path=path, header=header, text=text, parameters=query_parameters(text))
+
+
+def find_queries(folder: Path, checks: bool | None = None) -> list[StoredQuery]:
+    """Every stored query in ``folder`` by glob; ``checks=True`` only ``-violation`` checks, ``False`` none of them."""
+    queries = [read_query(p) for p in sorted(Path(folder).glob("*.rq"))]
+    if checks is None:
+        return queries
+    return [q for q in queries if q.is_check == checks]

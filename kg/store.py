@@ -1,0 +1,204 @@
+"""Loading the ontology, vocabularies, shapes and curated data: the only code that reads RDF files."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.errors import InputError, ParseError
+from kg.namespaces import GRAPH, bind_prefixes
+
+#: Named graph that holds the ontology and the SKOS schemes when they are loaded into a dataset.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld", ".rdf": "xml"}
+
+
+def default_root() -> Path:
+    """The project folder: ``$KG_HOME`` if set, else the checkout this package sits in."""
+    env = os.environ.get("KG_HOME")
+    return Path(env) if env else Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Project:
+    """Where the project's files are; every list is found by glob, never by a hand-kept list."""
+
+    root: Path = field(default_factory=default_root)
+
+    def _glob(self, folder: str, pattern: str) -> list[Path]:
+        return sorted((self.root / folder).glob(pattern))
+
+    @property
+    def ontology_files(self) -> list[Path]:
+        """The OWL ontology modules and the SKOS concept schemes."""
+        return self._glob("ontology", "*.ttl") + self._glob("ontology/vocab", "*.ttl")
+
+    @property
+    def data_files(self) -> list[Path]:
+        """The curated TriG files: shared reference entities first, then one file per source."""
+        return self._glob("data/reference", "*.trig") + self._glob("data/sources", "*.trig")
+
+    @property
+    def shape_files(self) -> list[Path]:
+        return self._glob("shapes", "*.ttl")
+
+    @property
+    def query_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser name for ``path``, from its suffix.
+
+    >>> rdf_format(Path("data/sources/000.trig"))
+    'trig'
+    """
+    try:
+        return _FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(_FORMATS))
+        raise InputError(f"{path}: unknown RDF file type '{path.suffix}'; known suffixes: {known}") from None
+
+
+def _relative(path: Path, root: Path | None = None) -> str:
+    root = root or default_root()
+    try:
+        return str(Path(path).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> None:
+    """Parse ``path`` into ``target``; a syntax error becomes a ``ParseError`` with file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; give the path of a Turtle or TriG file")
+    fmt = fmt or rdf_format(path)
+    try:
+        target.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        raise ParseError(_relative(path), exc.lines + 1, f"syntax error: {exc._why}; fix the {fmt} syntax there") from None
+    except Exception as exc:  # other parsers (JSON-LD, RDF/XML) raise their own types
+        line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
+        raise ParseError(_relative(path), line, f"cannot be parsed as {fmt}: {exc}") from None
+
+
+def load_ontology(project: Project | None = None) -> Graph:
+    """The ontology and every SKOS scheme, merged into one graph."""
+    project = project or Project()
+    graph = bind_prefixes(Graph())
+    for path in project.ontology_files:
+        parse_into(graph, path, "turtle")
+    return graph
+
+
+def load_shapes(project: Project | None = None) -> Graph:
+    """Every SHACL shape file, merged."""
+    project = project or Project()
+    graph = bind_prefixes(Graph())
+    for path in project.shape_files:
+        parse_into(graph, path, "turtle")
+    return graph
+
+
+def load_data(files: Iterable[Path] | None = None, project: Project | None = None) -> Dataset:
+    """The curated data as a dataset that keeps each file's named graphs.
+
+    Triples of a Turtle file (no graphs) go into a graph named after the file.
+    """
+    project = project or Project()
+    files = list(files) if files is not None else project.data_files
+    dataset = bind_prefixes(Dataset())
+    for path in files:
+        path = Path(path)
+        if rdf_format(path) in ("trig", "nquads"):
+            parse_into(dataset, path)
+        else:
+            parse_into(dataset.graph(URIRef(path.resolve().as_uri())), path)
+    return dataset
+
+
+def load_dataset(files: Iterable[Path] | None = None, project: Project | None = None) -> Dataset:
+    """Ontology, schemes and curated data in one dataset, queryable as their union.
+
+    The ontology and schemes sit in the named graph ``graph:ontology``; data keeps its own graphs.
+    """
+    project = project or Project()
+    dataset = load_data(files, project)
+    dataset.default_union = True
+    onto = dataset.graph(ONTOLOGY_GRAPH)
+    for path in project.ontology_files:
+        parse_into(onto, path, "turtle")
+    return dataset
+
+
+def union_graph(dataset: Dataset, include_ontology: bool = False) -> Graph:
+    """Every triple of ``dataset``'s named graphs in one plain graph (the ontology graph only if asked)."""
+    graph = bind_prefixes(Graph())
+    for ctx in dataset.graphs():
+        if ctx.identifier == ONTOLOGY_GRAPH and not include_ontology:
+            continue
+        for triple in ctx:
+            graph.add(triple)
+    return graph
+
+
+class SourceIndex:
+    """Finds the file and line where an entity is defined, for messages that point at the data.
+
+    An entity is defined on the first line that starts with its prefixed name or full IRI;
+    failing that, on the first line that mentions it.
+    """
+
+    def __init__(self, files: Iterable[Path], root: Path | None = None):
+        self.files = [Path(f) for f in files]
+        self.root = root or default_root()
+
+    @cached_property
+    def _texts(self) -> list[tuple[Path, list[str], dict[str, str]]]:
+        out = []
+        for path in self.files:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            prefixes = dict(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", "\n".join(lines), flags=re.I))
+            out.append((path, lines, prefixes))
+        return out
+
+    def _forms(self, iri: str, prefixes: dict[str, str]) -> list[str]:
+        forms = [f"<{iri}>"]
+        for prefix, ns in prefixes.items():
+            if ns and iri.startswith(ns) and re.fullmatch(r"[\w.-]+", iri[len(ns):] or "-"):
+                forms.append(f"{prefix}:{iri[len(ns):]}")
+        return forms
+
+    def locate(self, iri: str) -> tuple[str, int] | None:
+        """``(file, line)`` of the definition of ``iri``, the file relative to the project."""
+        fallback = None
+        for path, lines, prefixes in self._texts:
+            forms = self._forms(str(iri), prefixes)
+            patterns = [re.compile(r"(?<![\w:<-])" + re.escape(f) + r"(?![\w-])") for f in forms]
+            for number, line in enumerate(lines, start=1):
+                stripped = line.lstrip()
+                for pattern in patterns:
+                    match = pattern.search(line)
+                    if not match:
+                        continue
+                    if stripped.startswith(match.group(0)):
+                        return _relative(path, self.root), number
+                    if fallback is None:
+                        fallback = (_relative(path, self.root), number)
+        return fallback
