@@ -68,15 +68,19 @@ def turtle(graph: Graph) -> str:
 
 
 def trig(dataset: Dataset, include_ontology: bool = False) -> str:
-    """TriG: one block per named graph, graphs in IRI order, each block as deterministic as ``turtle``."""
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-    blocks = []
+    """TriG: one block per named graph, graphs in IRI order, each block as deterministic as ``turtle``.
+
+    Only the prefixes that some block uses are declared, in the project's prefix order.
+    """
+    names = bind_prefixes(Graph()).namespace_manager
+    used, blocks = {"graph"}, []
     for graph in _graphs(dataset, include_ontology):
-        body = turtle(graph)
-        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix")).strip()
-        name = bind_prefixes(Graph()).namespace_manager.normalizeUri(graph.identifier)
+        lines = turtle(graph).splitlines()
+        used |= {line.split()[1].rstrip(":") for line in lines if line.startswith("@prefix")}
+        body = "\n".join(line for line in lines if not line.startswith("@prefix")).strip()
         indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
-        blocks.append(f"{name} {{\n{indented}\n}}\n")
+        blocks.append(f"{names.normalizeUri(graph.identifier)} {{\n{indented}\n}}\n")
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items() if p in used)
     return header + "\n" + "\n".join(blocks)
 
 

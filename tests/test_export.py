@@ -1,0 +1,104 @@
+"""Exports: round trips are isomorphic, bytes are stable, an independent parser agrees, writes are atomic."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from kg.cli import main
+from kg.export import FORMATS, serialise, write_atomic
+from kg.store import ONTOLOGY_GRAPH, union_graph
+
+OXI = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+       "trig": pyoxigraph.RdfFormat.TRIG, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+       "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+RDFLIB = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+
+
+def _assert_isomorphic(expected: Graph, actual: Graph):
+    if not isomorphic(expected, actual):
+        _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+        pytest.fail("round trip differs\nonly loaded:\n" + only_expected.serialize(format="nt")
+                    + "\nonly exported:\n" + only_actual.serialize(format="nt"))
+
+
+def _data_graphs(dataset):
+    return {g.identifier: g for g in dataset.graphs() if len(g) and g.identifier != ONTOLOGY_GRAPH}
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_round_trip_is_isomorphic(curated, fmt):
+    text = serialise(curated, fmt)
+    keeps_graphs = FORMATS[fmt][1]
+    if keeps_graphs:
+        back = Dataset()
+        back.parse(data=text, format=RDFLIB[fmt])
+        loaded, exported = _data_graphs(curated), _data_graphs(back)
+        assert sorted(map(str, exported)) == sorted(map(str, loaded))
+        for name, graph in loaded.items():
+            _assert_isomorphic(graph, exported[name])
+    else:
+        _assert_isomorphic(union_graph(curated), Graph().parse(data=text, format=RDFLIB[fmt]))
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_an_independent_parser_reads_the_same_number_of_quads(curated, fmt):
+    text = serialise(curated, fmt)
+    store = pyoxigraph.Store()
+    store.load(text.encode("utf-8"), format=OXI[fmt])
+    expected = sum(len(g) for g in _data_graphs(curated).values()) if FORMATS[fmt][1] else len(union_graph(curated))
+    assert len(store) == expected
+
+
+def test_export_is_byte_identical_across_processes(tmp_path):
+    """Two fresh interpreters with different hash seeds write the same bytes in every format."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        code = ("import sys; from kg.cli import main; "
+                f"sys.exit(sum(main(['export', '--format', f, '-o', r'{out}/x.' + f]) for f in {list(FORMATS)!r}))")
+        env = {"PYTHONHASHSEED": seed, "PATH": ""}
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parent.parent)
+        outputs.append({f: (out / f"x.{f}").read_bytes() for f in FORMATS})
+    assert outputs[0] == outputs[1]
+    assert all(outputs[0].values())
+
+
+def test_turtle_declares_only_prefixes_it_uses(curated):
+    text = serialise(curated, "turtle")
+    declared = [line.split()[1].rstrip(":") for line in text.splitlines() if line.startswith("@prefix")]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("@prefix"))
+    assert declared, "no prefixes declared"
+    for prefix in declared:
+        assert f"{prefix}:" in body, f"prefix {prefix} declared but not used"
+    assert "ns1:" not in text and "@prefix brick" not in text
+
+
+def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "out.ttl"
+    target.write_text("old", encoding="utf-8")
+
+    class Boom(str):
+        def __str__(self):
+            raise RuntimeError("boom")
+
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # not text: the write fails half way
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_cli_export_writes_the_file_and_reports_it(tmp_path, capsys):
+    out = tmp_path / "deep" / "g.nt"
+    assert main(["export", "--format", "ntriples", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == f"wrote {out} (ntriples)\n"
+    assert out.read_text(encoding="utf-8").endswith(" .\n")
+
+
+def test_cli_export_rejects_an_unknown_format(capsys):
+    assert main(["export", "--format", "rdfxml"]) == 2
+    assert "invalid choice: 'rdfxml'" in capsys.readouterr().err
