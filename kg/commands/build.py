@@ -32,9 +32,18 @@ def _step(message: str) -> float:
     return time.perf_counter()
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it lies below it, for short messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def run(args) -> int:
     project = Project()
     out = args.out_dir or project.build_dir
+    shown = _shown(out)
     started = _step("loading ontology, schemes and curated data")
     dataset = load_dataset(project=project)
     stats = compute_stats(dataset)
@@ -44,7 +53,7 @@ def run(args) -> int:
     write_atomic(out / "validation.txt", report.to_text())
     write_atomic(out / "validation.json", report.to_json())
 
-    _step(f"exporting into {out}/")
+    _step(f"exporting into {shown}/")
     written = []
     for fmt, (suffix, _) in FORMATS.items():
         written.append(export(dataset, fmt, out / f"vnhealth{suffix}"))
@@ -54,7 +63,7 @@ def run(args) -> int:
     print(f"Graph: {stats.triples} triples in {len(stats.graphs)} named graphs; {stats.concepts} SKOS concepts")
     print(f"Entities: {classes}")
     print(f"Validation: {report.count('Violation')} violations, {report.count('Warning')} warnings -> "
-          f"{'conforms' if report.conforms else 'DOES NOT CONFORM (see ' + str(out / 'validation.txt') + ')'}")
-    print(f"Exports: {', '.join(p.name for p in written)} in {out}/")
+          f"{'conforms' if report.conforms else 'DOES NOT CONFORM (see ' + shown + '/validation.txt' + ')'}")
+    print(f"Exports: {', '.join(p.name for p in written)} in {shown}/")
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0 if report.conforms else 1
