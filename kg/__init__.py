@@ -1,0 +1,52 @@
+"""Vietnam Health Cooperation Knowledge Graph: load the graph, run its stored queries, find entities by name.
+
+>>> import kg
+>>> rows = kg.query("find-by-name", name="BACH MAI")
+>>> rows[0]["entity"]
+'https://w3id.org/vnhealth/id/org/bach-mai-hospital'
+>>> kg.validate().conforms
+True
+"""
+
+from __future__ import annotations
+
+from kg.errors import EndpointError, InputError, KGError, ParseError, QueryError
+from kg.execution import load_graph, run_query, select
+from kg.queries import StoredQuery, find_queries, stored_query
+from kg.remote import Endpoint, push
+from kg.results import Result
+from kg.search import Match, add_search_labels, fold, search, search_label_graph
+from kg.validate import Finding, Report, validate
+
+__all__ = [
+    "load_graph", "query", "dataframe", "run_query", "select", "stored_query", "find_queries", "StoredQuery",
+    "Result", "search", "Match", "fold", "add_search_labels", "search_label_graph", "Endpoint", "push",
+    "validate", "Report", "Finding", "KGError", "InputError", "ParseError", "QueryError", "EndpointError",
+]
+
+_loaded: dict = {}
+
+
+def _target(graph=None, endpoint: str | Endpoint | None = None):
+    if endpoint is not None:
+        return endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
+    if graph is not None:
+        return graph
+    if "graph" not in _loaded:
+        _loaded["graph"] = load_graph()
+    return _loaded["graph"]
+
+
+def query(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **params) -> list[dict]:
+    """Run the stored query ``name`` with keyword parameters; rows as dicts of plain Python values.
+
+    ``graph`` is a dataset from ``load_graph()`` (loaded once and kept when not given);
+    ``endpoint`` runs the query on a SPARQL endpoint instead. A parameter that names an entity
+    takes an IRI, a prefixed name or a label (``institution="Bach Mai"``); a list runs once per value.
+    """
+    return run_query(stored_query(name), _target(graph, endpoint), params).records()
+
+
+def dataframe(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **params):
+    """Like :func:`query`, as a pandas DataFrame (pandas must be installed)."""
+    return run_query(stored_query(name), _target(graph, endpoint), params).to_dataframe()

@@ -28,7 +28,10 @@ def _canonical(graph: Graph) -> Graph:
     """``graph`` with blank nodes relabelled canonically, so their labels are the same on every run."""
     if not any(isinstance(t, BNode) for triple in graph for t in triple):
         return graph
-    return bind_prefixes(to_canonical_graph(graph))
+    canonical = bind_prefixes(Graph())
+    for triple in to_canonical_graph(graph):
+        canonical.add(triple)
+    return canonical
 
 
 def _sorted_lines(lines) -> str:
@@ -84,6 +87,22 @@ def trig(dataset: Dataset, include_ontology: bool = False) -> str:
     return header + "\n" + "\n".join(blocks)
 
 
+def _ordered(node, key=None):
+    """``node`` with every JSON array sorted, except ``@list`` arrays, whose order is meaningful.
+
+    >>> _ordered({"b": [2, 1], "@list": [2, 1]})
+    {'b': [1, 2], '@list': [2, 1]}
+    """
+    if isinstance(node, dict):
+        return {k: _ordered(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(item) for item in node]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))
+    return node
+
+
 def jsonld(dataset: Dataset, include_ontology: bool = False) -> str:
     """JSON-LD with an ``@context`` of the project prefixes and one ``@graph`` entry per named graph."""
     context = {p: str(ns) for p, ns in PREFIXES.items()}
@@ -94,7 +113,7 @@ def jsonld(dataset: Dataset, include_ontology: bool = False) -> str:
         if isinstance(nodes, dict):
             nodes = [nodes]
         parts.append({"@id": bind_prefixes(Graph()).namespace_manager.normalizeUri(graph.identifier),
-                      "@graph": sorted(nodes, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False))})
+                      "@graph": _ordered(nodes)})
     return json.dumps({"@context": context, "@graph": parts}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -121,6 +140,9 @@ def write_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,7 +1,8 @@
-"""Stored SPARQL queries: find them, parse their grlc-style headers and bodies, and run them."""
+"""Stored SPARQL queries: find them, parse their grlc-style headers and bodies (kg.execution runs them)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,15 +134,51 @@ def read_query(path: Path, check_syntax: bool = True) -> StoredQuery:
         raise QueryError(f"{path} line 1: no '#+ summary:' line; every stored query says in one line what it answers")
     if check_syntax:
         try:
-            prepareQuery(text)
+            parsed(text)
         except Exception as exc:
             raise QueryError(f"{path}: the SPARQL body does not parse: {exc}") from None
     return StoredQuery(name=path.stem, path=path, header=header, text=text, parameters=query_parameters(text))
 
 
-def find_queries(folder: Path, checks: bool | None = None) -> list[StoredQuery]:
-    """Every stored query in ``folder`` by glob; ``checks=True`` only ``-violation`` checks, ``False`` none of them."""
-    queries = [read_query(p) for p in sorted(Path(folder).glob("*.rq"))]
-    if checks is None:
-        return queries
-    return [q for q in queries if q.is_check == checks]
+def find_queries(folder: Path, checks: bool | None = None, check_syntax: bool = True) -> list[StoredQuery]:
+    """Every stored query in ``folder`` by glob; ``checks=True`` only ``-violation`` checks, ``False`` none of them.
+
+    ``check_syntax=False`` reads only the headers (parsing every body takes a while).
+    """
+    paths = sorted(Path(folder).glob("*.rq"))
+    if checks is not None:
+        paths = [p for p in paths if p.stem.endswith("-violation") == checks]
+    return [read_query(p, check_syntax) for p in paths]
+
+
+def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
+    """The stored query called ``name`` (the file name without ``.rq``); an unknown name lists the known ones."""
+    from kg.store import Project
+
+    folder = Path(folder) if folder else Project().query_dir
+    path = folder / f"{name.removesuffix('.rq')}.rq"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(folder.glob("*.rq"))) or "(none)"
+        raise QueryError(f"no stored query '{name}' in {folder.name}/; known queries: {known}. "
+                         "Run 'kg queries' to see what each answers")
+    return read_query(path)
+
+
+def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
+    """An ad-hoc query (``-e`` text or a file without header); project prefixes it does not declare are added."""
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text)}
+    missing = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
+    full = missing + text
+    try:
+        parsed(full)
+    except Exception as exc:
+        raise QueryError(f"{source}: the SPARQL does not parse: {exc}") from None
+    header = parse_header(text, source)
+    return StoredQuery(name=Path(source).stem if source != "<query>" else "query", path=Path(source),
+                       header=header, text=full, parameters=query_parameters(text))
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(text: str):
+    """The parsed and translated query, kept: parsing takes longer than running most queries here."""
+    return prepareQuery(text)

@@ -15,7 +15,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.namespaces import SH, bind_prefixes
-from kg.queries import StoredQuery, find_queries
+from kg.queries import StoredQuery, find_queries, parsed
 from kg.store import Project, SourceIndex, load_dataset, load_ontology, load_shapes, union_graph
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -163,7 +163,7 @@ def check_findings(dataset: Dataset, checks: Iterable[StoredQuery]) -> list[Find
     findings = []
     for check in checks:
         severity = str(check.header.get("severity", "Violation")).capitalize()
-        for row in dataset.query(check.text):
+        for row in dataset.query(parsed(check.text)):
             values = row.asdict()
             focus = values.get("focus")
             findings.append(Finding(

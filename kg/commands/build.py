@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from kg.export import FORMATS, export, write_atomic
+from kg.search import add_search_labels
 from kg.stats import compute_stats
 from kg.store import Project, load_dataset
 from kg.validate import validate
@@ -14,8 +15,8 @@ from kg.validate import validate
 NAME = "build"
 HELP = "the main job: load, validate, summarise and export into build/"
 DESCRIPTION = """Load the ontology, schemes and curated data; validate them; export the graph in every
-format into build/ (build/vnhealth.ttl, .nt, .trig, .nq, .jsonld, and the same with the
-ontology as build/vnhealth-full.trig); write the validation report; print a summary.
+format into build/ (build/vnhealth.ttl, .nt, .trig, .nq, .jsonld; build/vnhealth-full.trig
+adds the ontology, the schemes and the folded search labels, ready for a SPARQL store); write the validation report; print a summary.
 
 Exit codes: 0 built and conforms, 1 built but the data does not conform, 2 bad input."""
 EXAMPLES = """examples:
@@ -57,7 +58,13 @@ def run(args) -> int:
     written = []
     for fmt, (suffix, _) in FORMATS.items():
         written.append(export(dataset, fmt, out / f"vnhealth{suffix}"))
+    add_search_labels(dataset)  # the full export serves endpoints: `kg search --endpoint` needs the folded labels
     written.append(export(dataset, "trig", out / "vnhealth-full.trig", include_ontology=True))
+
+    _step("analysing the support network; drawing the page and the picture")
+    from kg.commands.network import build_outputs  # matplotlib and pyvis load only here
+
+    network_text = build_outputs(dataset, out, project)
 
     classes = ", ".join(f"{k} {v}" for k, v in stats.classes.most_common(8))
     print(f"Graph: {stats.triples} triples in {len(stats.graphs)} named graphs; {stats.concepts} SKOS concepts")
@@ -65,5 +72,6 @@ def run(args) -> int:
     print(f"Validation: {report.count('Violation')} violations, {report.count('Warning')} warnings -> "
           f"{'conforms' if report.conforms else 'DOES NOT CONFORM (see ' + shown + '/validation.txt' + ')'}")
     print(f"Exports: {', '.join(p.name for p in written)} in {shown}/")
+    print(network_text, end="")
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0 if report.conforms else 1

@@ -1,0 +1,86 @@
+"""Writing the network for Gephi, Cytoscape and web tools: GraphML, GEXF and node-link JSON.
+
+Every node carries its labels, kind, level and province and the value of each measure
+computed; every edge its links, types, statuses, period, areas, techniques and
+sources. GraphML and GEXF hold only scalars, so lists are written as text joined by
+``"; "`` and missing values are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from kg.errors import InputError
+from kg.export import write_atomic
+from kg.measures import MeasureResult
+
+#: export format -> file suffix
+NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json"}
+
+
+def annotated(graph: nx.Graph, results: dict[str, MeasureResult] | None = None) -> nx.Graph:
+    """A copy of ``graph`` with each node-level measure of ``results`` as a node attribute.
+
+    >>> from kg.measures import MEASURES, MeasureResult
+    >>> result = MeasureResult(MEASURES["betweenness"], {0: 0.0, 1: 1.0, 2: 0.0}, None, None)
+    >>> annotated(nx.path_graph(3), {"betweenness": result}).nodes[1]
+    {'betweenness': 1.0}
+    """
+    copy = graph.copy()
+    for name, result in (results or {}).items():
+        if result.measure.scope != "node":
+            continue
+        for node, value in result.values.items():
+            if node in copy:
+                copy.nodes[node][name] = value
+    for name, result in (results or {}).items():
+        if result.measure.scope == "edge":
+            for u, v in result.values:
+                if copy.has_edge(u, v):
+                    copy.edges[u, v][name] = 1
+    return copy
+
+
+def _scalar(value):
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def flattened(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attributes are all scalars (lists joined by ``"; "``, None dropped), for GraphML and GEXF.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", links=["x", "y"], end=None)
+    >>> flattened(g).edges["a", "b"]
+    {'links': 'x; y'}
+    """
+    flat = graph.__class__(name=graph.graph.get("name", ""))
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+    for u, v, attrs in graph.edges(data=True):
+        flat.add_edge(u, v, **{k: _scalar(val) for k, val in attrs.items() if val is not None})
+    return flat
+
+
+def serialise_network(graph: nx.Graph, fmt: str) -> str:
+    """``graph`` as GraphML, GEXF or node-link JSON text.
+
+    >>> serialise_network(nx.Graph([("a", "b")]), "json").splitlines()[1]
+    ' "directed": false,'
+    """
+    if fmt not in NETWORK_FORMATS:
+        raise InputError(f"unknown network format '{fmt}'; choose one of: {', '.join(NETWORK_FORMATS)}")
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="links")
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    flat = flattened(graph)
+    lines = nx.generate_graphml(flat, prettyprint=True) if fmt == "graphml" else nx.generate_gexf(flat, prettyprint=True)
+    return "\n".join(lines) + "\n"
+
+
+def write_network(graph: nx.Graph, fmt: str, path: Path) -> Path:
+    """Write ``graph`` to ``path`` in ``fmt`` atomically; returns the path."""
+    return write_atomic(Path(path), serialise_network(graph, fmt))

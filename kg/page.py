@@ -1,0 +1,145 @@
+"""The interactive page of the network: one self-contained HTML file that works with no network at all.
+
+The vis-network library is read from the installed ``pyvis`` package and inlined, with
+the data, into the page at generation time; nothing is committed into the repository
+and nothing is loaded from the internet. Snapshots are computed here (by the stored
+query, for each date on which a link starts or ends) so that the page only shows and
+hides links and never applies the date rule itself.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg.errors import InputError
+from kg.export import write_atomic
+from kg.measures import MEASURES, compute_measures
+from kg.network import (Projection, change_dates, cooperation_network, label, local_name, read_institutions,
+                        read_links)
+from kg.page_template import TEMPLATE
+from kg.store import Project
+from kg.visualise import LEVEL_COLOURS, edge_state, node_colours, tiered_layout
+
+#: The words of the page and the pictures, in each language.
+UI_WORDS = {
+    "en": {
+        "title": "Support network of Vietnamese health institutions", "all_links": "all links, whatever their dates",
+        "as_of": "as of", "search": "Find an institution (diacritics optional)", "supports": "Supports",
+        "supported_by": "Supported by", "partners": "Partners", "size": "Node size", "colour": "Colour by",
+        "level": "Level", "kind": "Kind", "province": "Province", "country": "Country", "snapshot": "Snapshot",
+        "legend_support": "support (arrow: supporter to supported)", "legend_partnership": "partnership, no direction",
+        "legend_planned": "planned, not yet signed", "legend_ended": "ended", "show_planned": "show planned links",
+        "measures": "Measures", "period": "period", "areas": "areas", "techniques": "techniques", "sources": "sources",
+        "no_match": "no match", "unknown": "level not recorded", "other": "other", "shown": "institutions shown",
+        "help": "Click an institution, or search for it, to see whom it supports.", "open": "open",
+        "legend": "Legend",
+    },
+    "vi": {
+        "title": "Mạng lưới hỗ trợ giữa các cơ sở y tế Việt Nam", "all_links": "mọi liên kết, không xét thời hạn",
+        "as_of": "tại ngày", "search": "Tìm cơ sở (gõ có dấu hoặc không dấu)", "supports": "Hỗ trợ",
+        "supported_by": "Được hỗ trợ bởi", "partners": "Đối tác", "size": "Kích thước nút", "colour": "Tô màu theo",
+        "level": "Tuyến", "kind": "Loại hình", "province": "Tỉnh", "country": "Quốc gia", "snapshot": "Lát cắt thời gian",
+        "legend_support": "hỗ trợ (mũi tên: bên hỗ trợ đến bên được hỗ trợ)",
+        "legend_partnership": "hợp tác, không nêu bên hỗ trợ", "legend_planned": "dự kiến, chưa ký kết",
+        "legend_ended": "đã kết thúc", "show_planned": "hiện liên kết dự kiến", "measures": "Chỉ số",
+        "period": "thời hạn", "areas": "lĩnh vực", "techniques": "kỹ thuật", "sources": "nguồn",
+        "no_match": "không tìm thấy", "unknown": "chưa rõ tuyến", "other": "khác", "shown": "cơ sở hiển thị",
+        "help": "Bấm vào một cơ sở, hoặc tìm theo tên, để xem cơ sở đó hỗ trợ những đơn vị nào.", "open": "không thời hạn",
+        "legend": "Chú giải",
+    },
+}
+
+
+def vis_network_files() -> tuple[str, str]:
+    """The JavaScript and CSS of vis-network, as shipped inside the installed pyvis package."""
+    try:
+        lib = resources.files("pyvis") / "lib"
+    except ModuleNotFoundError:
+        raise InputError("the interactive page needs the pyvis package (it ships vis-network); "
+                         "install the drawing extra: pip install -e '.[viz]'") from None
+    folders = sorted((p for p in lib.iterdir() if p.name.startswith("vis-")),
+                     key=lambda p: tuple(int(x) for x in p.name[4:].split(".") if x.isdigit()))
+    if not folders:
+        raise InputError(f"no vis-network found in {lib}; reinstall pyvis: pip install --force-reinstall pyvis")
+    folder = folders[-1]
+    return (folder / "vis-network.min.js").read_text(encoding="utf-8"), (folder / "vis-network.css").read_text(encoding="utf-8")
+
+
+def _snapshots(dataset, links, as_of, project, words) -> tuple[list[dict], int]:
+    index = {link.key: i for i, link in enumerate(links)}
+    days = change_dates(links)
+    if as_of and as_of not in days:
+        days = sorted(days + [as_of])
+    snaps = [{"date": None, "label": words["all_links"], "links": list(range(len(links)))}]
+    for day in days:
+        kept = [index[l.key] for l in read_links(dataset, day, project) if l.key in index]
+        snaps.append({"date": day.isoformat(), "label": f"{words['as_of']} {day.isoformat()}", "links": sorted(kept)})
+    initial = next((i for i, s in enumerate(snaps) if as_of and s["date"] == as_of.isoformat()), 0)
+    return snaps, initial
+
+
+def page_data(dataset: Dataset, lang: str, size_by: str, colour_by: str, as_of: date | None, include_planned: bool,
+              project: Project, words: dict) -> dict:
+    """Everything the page shows, as JSON-ready data: nodes, edges, links, snapshots, measures and words."""
+    links = read_links(dataset, None, project)
+    institutions = read_institutions(dataset, project)
+    drawing = cooperation_network(links, institutions, include_planned=True)
+    pos = tiered_layout(drawing, width=1.0)
+    by_level, level_legend = node_colours(drawing, "level")
+    by_kind, kind_legend = node_colours(drawing, "kind")
+    snapshots, initial = _snapshots(dataset, links, as_of, project, words)
+    scores = [m.name for m in MEASURES.values() if m.kind == "score"]
+    for snap in snapshots:  # measures of each snapshot, so that node sizes follow the date chosen
+        kept = [links[i] for i in snap["links"]]
+        results = compute_measures(Projection(kept, institutions, None, include_planned), scores)
+        snap["values"] = {name: {n: round(float(v), 6) for n, v in r.values.items()} for name, r in results.items()}
+    link_index = {l.key: i for i, l in enumerate(links)}
+    nodes = [{
+        "id": n, "label": label(a, lang), "other": label(a, "en" if lang == "vi" else "vi"),
+        "level": a.get("level"), "levelLabel": words.get(a.get("level") or "", a.get("level") or words["unknown"]),
+        "kind": a.get("kind"), "kindLabel": words.get(a.get("kind") or "", a.get("kind") or ""),
+        "province": a.get(f"province_{lang}") or a.get("province_en"), "country": a.get(f"country_{lang}"),
+        "x": round(pos[n][0] * 200, 1), "y": round(-pos[n][1] * 300, 1),  # vis-network's y grows downwards
+        "colour": {"level": by_level[n], "kind": by_kind[n]},
+    } for n, a in sorted(drawing.nodes(data=True), key=lambda na: str(na[0]))]
+    edges = []
+    for i, (u, v, a) in enumerate(sorted(drawing.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
+        keys = [k for k in link_index if {k[1], k[2]} == {u, v}]
+        edges.append({"id": f"e{i}", "from": u, "to": v, "kind": a["kind"], "supporters": a.get("supporters", []),
+                      "state": edge_state(a), "weight": a["weight"], "links": sorted(link_index[k] for k in keys),
+                      "types": [words.get(t, t) for t in a["types"]], "statuses": [words.get(t, t) for t in a["statuses"]], "start": a["start"], "end": a["end"],
+                      "areas": a[f"areas_{lang}"], "techniques": a[f"techniques_{lang}"],
+                      "sources": [local_name(s) for s in a["sources"]]})
+    return {
+        "lang": lang, "words": words, "sizeBy": size_by, "colourBy": colour_by,
+        "measures": {m: words.get(m, m) for m in scores},
+        "legend": {"level": {k or "": [words.get(k or "", k or words["unknown"]), c] for k, c in level_legend.items()},
+                   "kind": {k or "": [words.get(k or "", k or ""), c] for k, c in kind_legend.items()}},
+        "nodes": nodes, "edges": edges,
+        "links": [{"iri": l.iri, "from": l.source, "to": l.target, "directed": l.directed, "types": list(l.types),
+                   "status": local_name(l.status or ""), "planned": l.planned} for l in links],
+        "snapshots": snapshots, "initial": initial, "levelColours": {k or "": c for k, c in LEVEL_COLOURS.items()},
+    }
+
+
+def render_page(data: dict) -> str:
+    """The HTML text of the page, with vis-network, its CSS and ``data`` inlined."""
+    js, css = vis_network_files()
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return (TEMPLATE.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
+            .replace("{{DATA}}", payload).replace("{{LANG}}", data["lang"]).replace("{{TITLE}}", data["words"]["title"]))
+
+
+def write_page(path: Path, dataset: Dataset, lang: str = "vi", size_by: str = "out_degree", colour_by: str = "level",
+               as_of: date | None = None, include_planned: bool = False, project: Project | None = None,
+               words: dict | None = None) -> Path:
+    """Write the self-contained page to ``path``; returns the path."""
+    project = project or Project()
+    words = words or UI_WORDS[lang]
+    return write_atomic(Path(path), render_page(page_data(dataset, lang, size_by, colour_by, as_of, include_planned,
+                                                          project, words)))

@@ -1,0 +1,266 @@
+"""The HTML, CSS and JavaScript of the interactive page, as a template that ``kg.page`` fills in.
+
+Placeholders: ``{{LANG}}``, ``{{TITLE}}``, ``{{DATA}}`` (the JSON of ``kg.page.page_data``),
+``/*VIS_CSS*/`` and ``/*VIS_JS*/`` (vis-network, inlined from the pyvis package). The script
+only shows, hides, sizes and colours what the data gives: every date rule and measure
+is computed in Python beforehand.
+"""
+
+TEMPLATE = r"""<!DOCTYPE html>
+<html lang="{{LANG}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>{{TITLE}}</title>
+<style>/*VIS_CSS*/</style>
+<style>
+  html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 14px; color: #222; }
+  body { display: flex; }
+  #side { width: 340px; min-width: 340px; height: 100vh; overflow-y: auto; box-sizing: border-box; padding: 12px;
+          border-right: 1px solid #ddd; background: #fafafa; }
+  #side h1 { font-size: 17px; margin: 0 0 10px 0; }
+  #side label { display: block; margin: 8px 0 2px 0; font-weight: bold; font-size: 13px; }
+  #side select, #side input[type=search] { width: 100%; box-sizing: border-box; padding: 4px; font-size: 13px; }
+  #results { list-style: none; margin: 4px 0; padding: 0; }
+  #results button { width: 100%; text-align: left; border: 0; background: #eef3f8; margin: 1px 0; padding: 3px 6px;
+                    cursor: pointer; font: inherit; }
+  #legend div { display: flex; align-items: center; margin: 2px 0; font-size: 12px; }
+  .dot { width: 12px; height: 12px; border-radius: 50%; margin-right: 6px; flex: none; }
+  .line { width: 34px; height: 0; margin-right: 6px; border-top-width: 2px; flex: none; }
+  #details { margin-top: 10px; font-size: 13px; }
+  #details h2 { font-size: 15px; margin: 6px 0; }
+  #details ul { margin: 2px 0 8px 0; padding-left: 18px; }
+  #details table { border-collapse: collapse; font-size: 12px; }
+  #details td { padding: 1px 6px 1px 0; }
+  .muted { color: #666; font-size: 12px; }
+  #network { flex: 1; height: 100vh; }
+  div.vis-tooltip { max-width: 380px; white-space: normal; font-family: inherit; font-size: 12px; }
+</style>
+</head>
+<body>
+<div id="side">
+  <h1>{{TITLE}}</h1>
+  <label for="search" id="search-label"></label>
+  <input type="search" id="search" autocomplete="off">
+  <ul id="results"></ul>
+  <label for="snapshot" id="snapshot-label"></label>
+  <select id="snapshot"></select>
+  <label><input type="checkbox" id="planned" checked> <span id="planned-label"></span></label>
+  <label for="size" id="size-label"></label>
+  <select id="size"></select>
+  <label for="colour" id="colour-label"></label>
+  <select id="colour"></select>
+  <label id="legend-label"></label>
+  <div id="legend"></div>
+  <p class="muted" id="status"></p>
+  <div id="details"></div>
+</div>
+<div id="network"></div>
+<script type="application/json" id="kg-data">{{DATA}}</script>
+<script>/*VIS_JS*/</script>
+<script>
+"use strict";
+const DATA = JSON.parse(document.getElementById("kg-data").textContent);
+const W = DATA.words;
+const byId = Object.fromEntries(DATA.nodes.map(n => [n.id, n]));
+const fold = s => (s || "").replace(/Đ/g, "D").replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+const el = (tag, text, cls) => { const e = document.createElement(tag); if (text != null) e.textContent = text; if (cls) e.className = cls; return e; };
+const EDGE_STYLE = {
+  active: {color: "#444444", dashes: false},
+  planned: {color: "#888888", dashes: [8, 6]},
+  ended: {color: "#aaaaaa", dashes: [2, 5]},
+};
+let snapshot = DATA.initial, sizeBy = DATA.sizeBy, colourBy = DATA.colourBy;
+
+function fmt(v) { return v == null ? "" : (Number.isInteger(v) ? String(v) : v.toFixed(4)); }
+function value(id) { const vals = DATA.snapshots[snapshot].values[sizeBy] || {}; return vals[id] == null ? 0 : vals[id]; }
+
+function nodeTitle(n) {
+  const box = el("div");
+  box.appendChild(el("b", n.label));
+  if (n.other && n.other !== n.label) box.appendChild(el("div", n.other, "muted"));
+  box.appendChild(el("div", W.level + ": " + n.levelLabel + (n.kindLabel ? " · " + n.kindLabel : "")));
+  if (n.province) box.appendChild(el("div", W.province + ": " + n.province));
+  if (n.country) box.appendChild(el("div", W.country + ": " + n.country));
+  for (const m of Object.keys(DATA.measures)) {
+    const v = (DATA.snapshots[snapshot].values[m] || {})[n.id];
+    if (v != null) box.appendChild(el("div", DATA.measures[m] + ": " + fmt(v)));
+  }
+  return box;
+}
+function edgeText(e) {
+  const a = byId[e.from].label, b = byId[e.to].label;
+  let head = e.kind === "support" ? e.supporters.map(s => byId[s].label + " → " + byId[s === e.from ? e.to : e.from].label).join("; ")
+                                  : a + " — " + b;
+  const parts = [head, e.types.join(", ") + (e.statuses.length ? " (" + e.statuses.join(", ") + ")" : ""),
+                 W.period + ": " + (e.start || "?") + " – " + (e.end || W.open)];
+  if (e.areas.length) parts.push(W.areas + ": " + e.areas.join("; "));
+  if (e.techniques.length) parts.push(W.techniques + ": " + e.techniques.join("; "));
+  parts.push(W.sources + ": " + e.sources.join(", "));
+  return parts;
+}
+function edgeTitle(e) { const box = el("div"); edgeText(e).forEach((t, i) => box.appendChild(el(i ? "div" : "b", t))); return box; }
+function arrows(e) {
+  if (e.kind !== "support") return "";
+  const dirs = [];
+  if (e.supporters.includes(e.from)) dirs.push("to");
+  if (e.supporters.includes(e.to)) dirs.push("from");
+  return dirs.join(",");
+}
+function edgeColour(e) {
+  const c = e.kind === "support" || e.state !== "active" ? EDGE_STYLE[e.state].color : "#0072B2";
+  return {color: c, highlight: "#000000", hover: c, inherit: false, opacity: 1};
+}
+function visibleEdges() {
+  const inForce = new Set(DATA.snapshots[snapshot].links);
+  const showPlanned = document.getElementById("planned").checked;
+  return new Set(DATA.edges.filter(e => e.links.some(i => inForce.has(i)) && (showPlanned || e.state !== "planned")).map(e => e.id));
+}
+
+const nodes = new vis.DataSet(DATA.nodes.map(n => ({
+  id: n.id, label: n.label, x: n.x, y: n.y, shape: "dot", value: value(n.id), title: nodeTitle(n),
+  color: {background: n.colour[colourBy], border: "#ffffff", highlight: {background: n.colour[colourBy], border: "#000000"}},
+  font: {size: 16, face: "DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#ffffff"}, borderWidth: 2,
+})));
+const edges = new vis.DataSet(DATA.edges.map(e => {
+  const s = EDGE_STYLE[e.state];
+  return {id: e.id, from: e.from, to: e.to, arrows: arrows(e), dashes: s.dashes, title: edgeTitle(e),
+          color: edgeColour(e), width: 1.5 + Math.log2(e.weight), smooth: {type: "curvedCW", roundness: 0.08}};
+}));
+const network = new vis.Network(document.getElementById("network"), {nodes, edges}, {
+  physics: false, layout: {randomSeed: 1},
+  nodes: {scaling: {min: 10, max: 40, label: {enabled: false}}, widthConstraint: {maximum: 180}},
+  edges: {arrowStrikethrough: false, arrows: {to: {scaleFactor: 0.7}, from: {scaleFactor: 0.7}}},
+  interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false},
+});
+
+function refresh() {
+  const shown = visibleEdges();
+  const used = new Set();
+  DATA.edges.forEach(e => { if (shown.has(e.id)) { used.add(e.from); used.add(e.to); } });
+  edges.update(DATA.edges.map(e => ({id: e.id, hidden: !shown.has(e.id)})));
+  nodes.update(DATA.nodes.map(n => ({id: n.id, hidden: !used.has(n.id), value: value(n.id), title: nodeTitle(n),
+    color: {background: n.colour[colourBy], border: "#ffffff", highlight: {background: n.colour[colourBy], border: "#000000"}}})));
+  document.getElementById("status").textContent = used.size + " " + W.shown + " · " + DATA.snapshots[snapshot].label;
+  drawLegend();
+}
+
+function drawLegend() {
+  const box = document.getElementById("legend");
+  box.replaceChildren();
+  for (const [key, [text, colour]] of Object.entries(DATA.legend[colourBy])) {
+    const row = el("div"); const dot = el("span", null, "dot"); dot.style.background = colour;
+    row.append(dot, el("span", text)); box.appendChild(row);
+  }
+  const lines = [[W.legend_support, "#444444", "solid"], [W.legend_partnership, "#0072B2", "solid"],
+                 [W.legend_planned, "#888888", "dashed"], [W.legend_ended, "#aaaaaa", "dotted"]];
+  for (const [text, colour, style] of lines) {
+    const row = el("div"); const line = el("span", null, "line"); line.style.borderTop = "2px " + style + " " + colour;
+    row.append(line, el("span", text)); box.appendChild(row);
+  }
+}
+
+function showDetails(id) {
+  const n = byId[id], box = document.getElementById("details");
+  box.replaceChildren();
+  box.appendChild(el("h2", n.label));
+  if (n.other && n.other !== n.label) box.appendChild(el("div", n.other, "muted"));
+  box.appendChild(el("div", W.level + ": " + n.levelLabel + (n.kindLabel ? " · " + n.kindLabel : "")));
+  if (n.province) box.appendChild(el("div", W.province + ": " + n.province));
+  const shown = visibleEdges();
+  const groups = {supports: [], supported_by: [], partners: []};
+  for (const e of DATA.edges) {
+    if (!shown.has(e.id) || (e.from !== id && e.to !== id)) continue;
+    const other = e.from === id ? e.to : e.from;
+    const text = byId[other].label + " — " + edgeText(e).slice(1).join(" · ");
+    if (e.kind === "support" && e.supporters.includes(id)) groups.supports.push([byId[other].label, text]);
+    if (e.kind === "support" && e.supporters.includes(other)) groups.supported_by.push([byId[other].label, text]);
+    if (e.kind !== "support") groups.partners.push([byId[other].label, text]);
+  }
+  for (const key of ["supports", "supported_by", "partners"]) {
+    if (!groups[key].length) continue;
+    box.appendChild(el("b", W[key] + " (" + groups[key].length + ")"));
+    const list = el("ul"); list.id = "details-" + key.replace("_", "-");
+    groups[key].sort((a, b) => fold(a[0]).localeCompare(fold(b[0]))).forEach(([_, t]) => list.appendChild(el("li", t)));
+    box.appendChild(list);
+  }
+  const table = el("table");
+  for (const m of Object.keys(DATA.measures)) {
+    const v = (DATA.snapshots[snapshot].values[m] || {})[id];
+    if (v == null) continue;
+    const tr = el("tr"); tr.append(el("td", DATA.measures[m]), el("td", fmt(v))); table.appendChild(tr);
+  }
+  box.append(el("b", W.measures), table);
+}
+
+function select(id) {
+  network.selectNodes([id]);
+  network.focus(id, {scale: Math.max(network.getScale(), 0.9), animation: false});
+  showDetails(id);
+}
+
+function search() {
+  const q = fold(document.getElementById("search").value.trim()), list = document.getElementById("results");
+  list.replaceChildren();
+  if (!q) return [];
+  const found = DATA.nodes.filter(n => fold(n.label).includes(q) || fold(n.other).includes(q))
+                          .sort((a, b) => fold(a.label).localeCompare(fold(b.label)));
+  if (!found.length) list.appendChild(el("li", W.no_match, "muted"));
+  for (const n of found.slice(0, 12)) {
+    const li = el("li"), b = el("button", n.label); b.type = "button"; b.onclick = () => select(n.id);
+    li.appendChild(b); list.appendChild(li);
+  }
+  return found;
+}
+
+function setup() {
+  document.getElementById("search-label").textContent = W.search;
+  document.getElementById("snapshot-label").textContent = W.snapshot;
+  document.getElementById("planned-label").textContent = W.show_planned;
+  document.getElementById("size-label").textContent = W.size;
+  document.getElementById("colour-label").textContent = W.colour;
+  document.getElementById("legend-label").textContent = W.legend;
+  document.getElementById("details").appendChild(el("p", W.help, "muted"));
+  const snap = document.getElementById("snapshot");
+  DATA.snapshots.forEach((s, i) => { const o = el("option", s.label); o.value = i; snap.appendChild(o); });
+  snap.value = snapshot;
+  snap.onchange = () => { snapshot = Number(snap.value); refresh(); };
+  const size = document.getElementById("size");
+  for (const [m, text] of Object.entries(DATA.measures)) { const o = el("option", text); o.value = m; size.appendChild(o); }
+  size.value = sizeBy;
+  size.onchange = () => { sizeBy = size.value; refresh(); };
+  const colour = document.getElementById("colour");
+  for (const k of ["level", "kind"]) { const o = el("option", W[k]); o.value = k; colour.appendChild(o); }
+  colour.value = colourBy;
+  colour.onchange = () => { colourBy = colour.value; refresh(); };
+  document.getElementById("planned").onchange = refresh;
+  const input = document.getElementById("search");
+  input.oninput = search;
+  input.onkeydown = ev => { if (ev.key === "Enter") { const f = search(); if (f.length) select(f[0].id); } };
+  network.on("click", p => { if (p.nodes.length) showDetails(p.nodes[0]); });
+  network.on("resize", () => network.fit({animation: false}));
+  refresh();
+  network.fit({animation: false});
+}
+
+// For tests and curious readers: how many visible nodes are drawn inside the canvas.
+function renderedNodes() {
+  const rect = document.getElementById("network").getBoundingClientRect();
+  const pos = network.getPositions();
+  return nodes.get({filter: n => !n.hidden}).filter(n => {
+    const p = network.canvasToDOM(pos[n.id]);
+    return p.x >= 0 && p.y >= 0 && p.x <= rect.width && p.y <= rect.height;
+  }).length;
+}
+window.kg = {network, nodes, edges, select, search, renderedNodes, data: DATA};
+setup();
+network.once("afterDrawing", () => {
+  network.fit({animation: false});
+  network.once("afterDrawing", () => { document.body.dataset.rendered = String(renderedNodes()); });
+  network.redraw();
+});
+</script>
+</body>
+</html>
+"""

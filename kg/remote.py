@@ -1,0 +1,185 @@
+"""Remote SPARQL 1.1 endpoints: queries through SPARQLWrapper, loading through the Graph Store Protocol.
+
+Every failure (unreachable, timeout, HTTP error, an answer that is not SPARQL JSON results)
+becomes an ``EndpointError`` (exit code 2) that names the URL and says what to check.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from kg.binding import check_iri, insert_values
+from kg.errors import EndpointError
+from kg.results import Result
+
+#: Seconds to wait for an answer before giving up.
+DEFAULT_TIMEOUT = 30
+
+
+def _reason(exc: BaseException) -> str:
+    """A short human reason for a network error."""
+    inner = getattr(exc, "reason", None) or exc
+    if isinstance(inner, (socket.timeout, TimeoutError)):
+        return "no answer before the timeout"
+    if isinstance(inner, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(inner, socket.gaierror):
+        return "unknown host"
+    return str(inner) or type(inner).__name__
+
+
+def query_form(text: str) -> str:
+    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs.
+
+    >>> query_form('# loaded\nPREFIX a: <urn:ask#>\nSELECT ("ASK" AS ?x) {}')
+    'SELECT'
+    """
+    import re
+
+    clean = re.sub(r'#[^\n]*|<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', " ", text)
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", clean, flags=re.I)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def term(value: dict):
+    """An rdflib term from one SPARQL 1.1 JSON results binding.
+
+    >>> term({"type": "literal", "value": "x", "xml:lang": "VI"})
+    rdflib.term.Literal('x', lang='vi')
+    """
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        return Literal(value["value"], lang=lang.lower() if lang else None,
+                       datatype=None if lang else value.get("datatype"))
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def parse_results(data) -> Result:
+    """A ``Result`` from decoded SPARQL JSON results; raises ``ValueError`` when the shape is wrong."""
+    if not isinstance(data, dict):
+        raise ValueError("the answer is not a JSON object")
+    if "boolean" in data:
+        return Result(["ask"], [(Literal(bool(data["boolean"])),)])
+    variables = data["head"]["vars"]
+    rows = [tuple(term(b[v]) if v in b else None for v in variables) for b in data["results"]["bindings"]]
+    return Result(list(variables), rows)
+
+
+class Endpoint:
+    """A SPARQL 1.1 query endpoint; ``graph`` makes a named graph the default graph of every query."""
+
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, graph: str | None = None):
+        if not url.startswith(("http://", "https://")):
+            raise EndpointError(f"endpoint {url!r} is not an http(s) URL; give the SPARQL query URL, "
+                                "for example http://localhost:7878/query")
+        self.url = url
+        self.timeout = timeout
+        self.graph = str(check_iri(graph, "graph")) if graph else None
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.url!r})"
+
+    def select(self, text: str, bindings: dict | None = None) -> Result:
+        """Run a SELECT or ASK query with ``bindings`` put in a VALUES block; rows as rdflib terms."""
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        wrapper = SPARQLWrapper(self.url)
+        wrapper.setMethod(POST)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setTimeout(self.timeout)
+        wrapper.timeout = self.timeout  # setTimeout() keeps whole seconds only, and 0 means wait for ever
+        if self.graph:
+            wrapper.addDefaultGraph(self.graph)
+        text = insert_values(text, bindings or {})
+        wrapper.setQuery("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")))
+        # SPARQLWrapper guesses the query type by searching for keywords anywhere in the
+        # text ("loaded" reads as LOAD, an update); say what it is instead.
+        wrapper.queryType = query_form(text)
+        try:
+            response = wrapper.query()
+            raw = response.response.read()
+        except SPARQLWrapperException as exc:
+            message = " ".join(str(exc).replace("Response:", "").split())[:400]
+            raise EndpointError(f"{self.url} refused the query: {message}") from None
+        except urllib.error.HTTPError as exc:
+            raise EndpointError(f"{self.url} answered HTTP {exc.code} {exc.reason}; check the query URL "
+                                "(Oxigraph: /query, Fuseki: /DATASET/sparql)") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise EndpointError(f"cannot reach the SPARQL endpoint {self.url}: {_reason(exc)}; check the URL, "
+                                f"that the server is running, or raise --timeout (now {self.timeout:g} s)") from None
+        try:
+            return parse_results(json.loads(raw.decode("utf-8")))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            start = raw[:80].decode("utf-8", "replace").replace("\n", " ")
+            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results ({exc}); the answer starts "
+                                f"with {start!r}; check that the URL is a SPARQL query endpoint") from None
+
+
+def graph_store_url(url: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of the default graph, or of the named graph ``graph``.
+
+    >>> graph_store_url("http://localhost:7878/store", None)
+    'http://localhost:7878/store?default'
+    >>> graph_store_url("http://h/store", "https://w3id.org/vnhealth/graph/all")
+    'http://h/store?graph=https%3A%2F%2Fw3id.org%2Fvnhealth%2Fgraph%2Fall'
+    """
+    if not url.startswith(("http://", "https://")):
+        raise EndpointError(f"endpoint {url!r} is not an http(s) URL; give the Graph Store URL, "
+                            "for example http://localhost:7878/store")
+    sep = "&" if "?" in url else "?"
+    if graph:
+        return f"{url}{sep}graph={urllib.parse.quote(str(check_iri(graph, 'graph')), safe='')}"
+    return f"{url}{sep}default"
+
+
+def _request(method: str, url: str, timeout: float, body: bytes | None = None, headers: dict | None = None) -> bytes:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read()[:200].decode("utf-8", "replace").strip()
+        raise EndpointError(f"{method} {url} answered HTTP {exc.code} {exc.reason}"
+                            f"{': ' + detail if detail else ''}; check that the URL is the Graph Store endpoint "
+                            "(Oxigraph: /store, Fuseki: /DATASET/data)") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise EndpointError(f"cannot reach {url}: {_reason(exc)}; check the URL, that the server is running, "
+                            f"or raise --timeout (now {timeout:g} s)") from None
+
+
+def push(dataset: Dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Replace the default graph (or ``graph``) at the Graph Store endpoint ``url`` with ``dataset``.
+
+    The whole dataset (ontology, schemes, data and search labels) is serialised first as one
+    N-Triples document and sent with a single ``PUT``
+    (https://www.w3.org/TR/sparql11-http-rdf-update/#http-put), so the server replaces the
+    graph in one request; the graph is then read back and its size compared, so a partial load
+    is reported rather than left unnoticed. Returns the number of triples pushed.
+    """
+    from kg.search import add_search_labels, has_search_labels
+    from kg.store import union_graph
+
+    target = graph_store_url(url, graph)
+    if not has_search_labels(dataset):
+        add_search_labels(dataset)
+    body = union_graph(dataset, include_ontology=True).serialize(format="nt", encoding="utf-8")
+    expected = sum(1 for line in body.splitlines() if line.strip())
+    _request("PUT", target, timeout, body, {"Content-Type": "application/n-triples"})
+    back = _request("GET", target, timeout, None, {"Accept": "application/n-triples"})
+    held = sum(1 for line in back.decode("utf-8", "replace").splitlines() if line.strip() and not line.startswith("#"))
+    if held != expected:
+        raise EndpointError(f"{target} holds {held} triples after the push, expected {expected}; "
+                            "the server did not take the whole graph; run kg push again")
+    return expected
