@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[viz,analysis,dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[viz,dev]'
 	@touch $@
 
 install: $(STAMP)

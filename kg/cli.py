@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.root:
         import os
 
+        if not (args.root / "ontology").is_dir():
+            print(f"Error: {args.root}: not a project folder (it has no ontology/); give the folder that holds "
+                  "ontology/, data/, shapes/ and queries/", file=sys.stderr)
+            return 2
         os.environ["KG_HOME"] = str(args.root.resolve())
     try:
         return args.run(args)
@@ -71,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away: stop quietly, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,7 @@ from kg.store import Project, SourceIndex, load_dataset, load_ontology, load_sha
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One thing wrong with the data: where, what, and what to do."""
 
@@ -39,6 +39,12 @@ class Finding:
     def key(self) -> tuple[str, str | None, str]:
         """``(focus, path, constraint component)``, the identity tests compare."""
         return (self.focus, self.path, self.component)
+
+    def sort_key(self) -> tuple:
+        """Severity first, then file and line; fields that may be missing sort first."""
+        return (SEVERITIES.index(self.severity) if self.severity in SEVERITIES else len(SEVERITIES),
+                self.file or "", self.line or 0, self.focus, self.path or "", self.component, self.message,
+                self.value or "")
 
 
 @dataclass
@@ -62,7 +68,7 @@ class Report:
     def to_text(self) -> str:
         lines = []
         for severity in SEVERITIES:
-            group = sorted(f for f in self.findings if f.severity == severity)
+            group = sorted((f for f in self.findings if f.severity == severity), key=Finding.sort_key)
             if not group:
                 continue
             lines.append(f"{severity} ({len(group)})")
@@ -81,7 +87,7 @@ class Report:
 
     def to_json(self) -> str:
         body = {"conforms": self.conforms, "triples": self.triples,
-                "findings": [asdict(f) for f in sorted(self.findings)]}
+                "findings": [asdict(f) for f in sorted(self.findings, key=Finding.sort_key)]}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
     def to_graph(self) -> Graph:
@@ -90,7 +96,7 @@ class Report:
         report = URIRef("urn:kg:validation-report")
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(self.conforms)))
-        for i, f in enumerate(sorted(self.findings)):
+        for i, f in enumerate(sorted(self.findings, key=Finding.sort_key)):
             result = URIRef(f"urn:kg:validation-report:result-{i + 1}")
             graph.add((report, SH.result, result))
             graph.add((result, RDF.type, SH.ValidationResult))

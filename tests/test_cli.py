@@ -60,3 +60,17 @@ def test_parser_lists_every_command():
     help_text = build_parser().format_help()
     for name in COMMANDS:
         assert f"    {name}" in help_text
+
+
+def test_a_folder_that_is_not_a_project_is_exit_2(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "validate"]) == 2
+    assert capsys.readouterr().err == (f"Error: {tmp_path}: not a project folder (it has no ontology/); give the "
+                                       "folder that holds ontology/, data/, shapes/ and queries/\n")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    script = Path(sys.executable).with_name("kg")
+    done = subprocess.run(f"'{script}' network --format json --top 0 | head -1", shell=True, capture_output=True,
+                          text=True)
+    assert done.stdout == "[\n"
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

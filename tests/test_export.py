@@ -10,6 +10,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.cli import main
+from kg.errors import InputError
 from kg.export import FORMATS, serialise, write_atomic
 from kg.store import ONTOLOGY_GRAPH, union_graph
 
@@ -78,18 +79,30 @@ def test_turtle_declares_only_prefixes_it_uses(curated):
     assert "ns1:" not in text and "@prefix brick" not in text
 
 
-def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path):
+def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    """The new bytes are fully written to a temporary file; when the final rename fails, the old file stays."""
     target = tmp_path / "out.ttl"
     target.write_text("old", encoding="utf-8")
 
-    class Boom(str):
-        def __str__(self):
-            raise RuntimeError("boom")
+    def fail(src, dst):
+        assert Path(src).read_text(encoding="utf-8") == "new content"
+        raise OSError(28, "No space left on device")
 
-    with pytest.raises(TypeError):
-        write_atomic(target, object())  # not text: the write fails half way
+    monkeypatch.setattr("kg.export.os.replace", fail)
+    with pytest.raises(InputError, match=r"out.ttl: cannot be written \(No space left on device\)"):
+        write_atomic(target, "new content")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_cli_export_to_a_folder_or_an_unwritable_place_is_exit_2(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"Error: {tmp_path}: cannot be written (is a folder); give a file path in a "
+                                       "folder you can write to\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["export", "-o", str(blocker / "x.ttl")]) == 2
+    assert "cannot be written" in capsys.readouterr().err
 
 
 def test_cli_export_writes_the_file_and_reports_it(tmp_path, capsys):

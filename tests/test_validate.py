@@ -61,3 +61,15 @@ def test_curated_graph_conforms_and_cli_says_so(capsys):
     assert report.conforms, report.to_text()
     assert main(["validate"]) == 0
     assert capsys.readouterr().out.endswith(f"on {report.triples} triples: conforms\n")
+
+
+def test_findings_without_a_file_sort_beside_located_ones():
+    """A blank-node focus has no file; sorting it among located findings must not fail."""
+    located = Finding(severity="Violation", file="data/x.trig", line=3, focus="urn:a", path=None,
+                      component="c", message="m")
+    unlocated = Finding(severity="Violation", file=None, line=None, focus="_:b1", path="urn:p",
+                        component="c", message="m")
+    report = Report(findings=[located, unlocated], triples=2)
+    text = report.to_text()
+    assert text.index("(not found in the data files)") < text.index("data/x.trig:3")
+    assert [f["focus"] for f in json.loads(report.to_json())["findings"]] == ["_:b1", "urn:a"]
