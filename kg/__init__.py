@@ -20,7 +20,7 @@ from kg.validate import Finding, Report, validate
 
 __all__ = [
     "load_graph", "query", "dataframe", "run_query", "select", "stored_query", "find_queries", "StoredQuery",
-    "Result", "search", "Match", "fold", "add_search_labels", "search_label_graph", "Endpoint", "push",
+    "Result", "find", "search", "Match", "fold", "add_search_labels", "search_label_graph", "Endpoint", "push",
     "validate", "Report", "Finding", "KGError", "InputError", "ParseError", "QueryError", "EndpointError",
 ]
 
@@ -45,6 +45,15 @@ def query(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **pa
     takes an IRI, a prefixed name or a label (``institution="Bach Mai"``); a list runs once per value.
     """
     return run_query(stored_query(name), _target(graph, endpoint), params).records()
+
+
+def find(text: str, /, graph=None, endpoint: str | Endpoint | None = None, kinds=None, limit=None) -> list[Match]:
+    """Entities whose name matches ``text`` in any language, ignoring case and diacritics, best first.
+
+    >>> [m.iri.rsplit("/", 1)[1] for m in find("BẠCH MAI", kinds=["institution"])]
+    ['bach-mai-hospital', 'bach-mai-stroke-center']
+    """
+    return search(_target(graph, endpoint), text, kinds=kinds, limit=limit)
 
 
 def dataframe(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **params):

@@ -74,3 +74,11 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
                           text=True)
     assert done.stdout == "[\n"
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_the_readme_python_example_runs():
+    block = README.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the project's own README
+    assert namespace["rows"] and namespace["found"][0].iri.endswith("/org/bach-mai-hospital")
+    assert namespace["report"].conforms

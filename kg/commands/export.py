@@ -15,7 +15,7 @@ N-Quads and JSON-LD keep one named graph per source. The output is the same byte
 every run and is written atomically (a temporary file, then a rename)."""
 EXAMPLES = """examples:
   kg export --format turtle -o build/vnhealth.ttl
-  kg export --format trig --with-ontology -o build/vnhealth.trig
+  kg export --format trig --with-ontology -o build/graph-and-ontology.trig
   kg export --format nquads | head"""
 
 
