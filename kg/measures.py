@@ -71,7 +71,9 @@ def _hits(graph: nx.DiGraph) -> tuple[dict, dict]:
     if not graph.number_of_edges():
         return {n: 0.0 for n in graph}, {n: 0.0 for n in graph}
     hub, authority = nx.hits(graph, max_iter=1000, normalized=True)
-    return {n: v + 0.0 for n, v in hub.items()}, {n: v + 0.0 for n, v in authority.items()}  # no -0.0
+    # the power iteration leaves float noise (-1e-17) on nodes whose true score is 0: round it away, and no -0.0
+    return ({n: round(v, 12) + 0.0 for n, v in hub.items()},
+            {n: round(v, 12) + 0.0 for n, v in authority.items()})
 
 
 def hubs(graph: nx.DiGraph) -> dict:

@@ -20,18 +20,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Literal
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
 
 from kg.dates import first_day, last_day, parse_date
 from kg.errors import InputError
 from kg.namespaces import HKG, LEVEL, STATUS
-from kg.queries import read_query
+from kg.queries import parsed, read_query
 from kg.store import Project, load_dataset
 
 LINKS_QUERY = "network-links.rq"
@@ -80,18 +79,15 @@ def _split(text, sep=" ") -> tuple[str, ...]:
     return tuple(sorted(p.strip() for p in str(text or "").split(sep) if p.strip()))
 
 
-@lru_cache(maxsize=8)
-def _prepared(path: Path, mtime: float):
-    """The stored query at ``path`` parsed once (parsing costs more than running it on this graph)."""
-    return prepareQuery(read_query(path, check_syntax=False).text)
-
-
 def stored_query(name: str, project: Project | None = None):
-    """The prepared stored query ``queries/<name>``."""
+    """The parsed stored query ``queries/<name>`` (parsed once per text by ``kg.queries.parsed``).
+
+    A missing file or a body that does not parse is a ``KGError`` naming the file.
+    """
     path = (project or Project()).query_dir / name
     if not path.is_file():
         raise InputError(f"{path}: stored query not found; the network needs queries/{name} in the project folder")
-    return _prepared(path, path.stat().st_mtime)
+    return parsed(read_query(path).text)
 
 
 def read_links(dataset: Dataset, as_of: date | str | None = None, project: Project | None = None) -> list[Link]:

@@ -95,9 +95,11 @@ def parse_header(text: str, source: str = "<query>") -> dict:
                          "write one 'key: value' per '#+' line") from None
     if not isinstance(header, dict):
         raise QueryError(f"{source} line {first}: the '#+' header must be 'key: value' lines")
-    for number, key in enumerate(header, start=first):
+    for key in header:
         if key not in HEADER_KEYS:
-            raise QueryError(f"{source} line {first}: unknown header key '{key}'; known keys: {', '.join(HEADER_KEYS)}")
+            line = next((n for n, row in enumerate(text.splitlines(), start=1)
+                         if re.match(rf"#\+\s*{re.escape(str(key))}\s*:", row)), first)
+            raise QueryError(f"{source} line {line}: unknown header key '{key}'; known keys: {', '.join(HEADER_KEYS)}")
     return header
 
 

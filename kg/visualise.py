@@ -6,6 +6,8 @@ matplotlib is imported inside the functions that draw, so that importing this mo
 
 from __future__ import annotations
 
+import io
+
 import textwrap
 import time
 from datetime import date
@@ -16,6 +18,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from kg.dates import last_day
+from kg.export import write_atomic
 from kg.errors import InputError
 from kg.measures import MEASURES, compute_measures
 from kg.namespaces import HKG, LEVEL, METRIC, STATUS
@@ -215,11 +218,11 @@ def draw_picture(projection: Projection, drawing: nx.Graph, results: dict, path:
     ax.axis("off")
     fig.tight_layout()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=path.suffix.lstrip(".").lower(), metadata={"Software": None} if path.suffix == ".png"
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lstrip(".").lower(), metadata={"Software": None} if path.suffix == ".png"
                 else {"Date": None})
     plt.close(fig)
-    return path
+    return write_atomic(path, buffer.getvalue())
 
 
 def missing_glyphs(text: str, font: str = FONT) -> set[str]:

@@ -7,6 +7,8 @@ import sys
 from kg.execution import load_graph
 from kg.remote import DEFAULT_TIMEOUT, graph_store_url, push
 
+from kg.commands import positive_seconds
+
 NAME = "push"
 HELP = "replace a graph of a SPARQL store with the knowledge graph (Graph Store Protocol PUT)"
 DESCRIPTION = """Send the whole graph (ontology, schemes, curated data and the generated search labels)
@@ -27,7 +29,7 @@ def add_arguments(parser):
     parser.add_argument("--endpoint", required=True, metavar="URL",
                         help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store, Fuseki: .../DATASET/data)")
     parser.add_argument("--graph", metavar="IRI", help="replace this named graph instead of the default graph")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
+    parser.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"seconds to wait for the store (default: {DEFAULT_TIMEOUT})")
 
 

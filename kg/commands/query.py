@@ -11,6 +11,8 @@ from kg.execution import open_target, run_query
 from kg.queries import adhoc_query, read_query, stored_query
 from kg.results import FORMATS, prefixed, render
 
+from kg.commands import positive_seconds
+
 NAME = "query"
 HELP = "run a stored query (by name), a .rq file or an ad-hoc SPARQL query"
 DESCRIPTION = """Run a stored query from queries/ by name, a query file (-f) or the text of a query (-e),
@@ -46,7 +48,7 @@ def add_endpoint_arguments(parser) -> None:
     """--endpoint, --graph and --timeout, shared with ``kg search``."""
     parser.add_argument("--endpoint", metavar="URL", help="SPARQL 1.1 query endpoint to run on instead of the local graph")
     parser.add_argument("--graph", metavar="IRI", help="with --endpoint: query this named graph (as pushed with kg push --graph)")
-    parser.add_argument("--timeout", type=float, default=30, metavar="S", help="seconds to wait for the endpoint (default: 30)")
+    parser.add_argument("--timeout", type=positive_seconds, default=30, metavar="S", help="seconds to wait for the endpoint (default: 30)")
 
 
 def add_arguments(parser):
