@@ -87,7 +87,7 @@ class Labels:
     def label(self, term: Node) -> str:
         """The label of ``term`` (an IRI), or its prefixed name when it has none."""
         if not isinstance(term, URIRef):
-            return str(term)
+            return prefixed(term)
         if term not in self._cache:
             self.prefetch([term])
         return self._cache[term]

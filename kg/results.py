@@ -105,12 +105,16 @@ def prefixed(term: Node | None) -> str:
 
     >>> prefixed(URIRef("https://w3id.org/vnhealth/id/org/bach-mai-hospital"))
     'inst:bach-mai-hospital'
+    >>> prefixed(Literal("4028.0", datatype=XSD.decimal)), prefixed(Literal("98.70", datatype=XSD.decimal))
+    ('4028', '98.7')
     """
     if term is None:
         return ""
     if isinstance(term, URIRef):
         name = _NAMES.normalizeUri(term)
         return str(term) if name.startswith("<") else name
+    if isinstance(term, Literal) and term.datatype == XSD.decimal and isinstance(term.value, Decimal):
+        return format(term.value.normalize(), "f")  # 4028.0 and 4028 are one value: show it as people write it
     return str(term)
 
 
@@ -161,15 +165,20 @@ def to_markdown(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fit(widths: list[int], budget: int, minimum: int = 6) -> list[int]:
-    """Shrink the widest columns until the sum fits ``budget`` (never below ``minimum`` each).
+def _fit(widths: list[int], budget: int, minimum: int = 6, keep: int = 0) -> list[int]:
+    """Shrink the widest columns until the sum fits ``budget`` (never below ``minimum`` each);
+    the first ``keep`` columns are never shrunk.
 
     >>> _fit([30, 10, 5], 30)
     [15, 10, 5]
+    >>> _fit([30, 10, 5], 30, keep=1)
+    [30, 6, 5]
     """
     widths = list(widths)
     while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
+        widest = max(range(keep, len(widths)), key=lambda i: widths[i], default=None)
+        if widest is None:
+            break
         if widths[widest] <= minimum:
             break
         widths[widest] -= 1
@@ -181,7 +190,7 @@ def _clip(value: str, width: int) -> str:
     return value if len(value) <= width else value[: max(width - 1, 0)] + "…"
 
 
-def to_table(header: list[str], rows: list[list[str]], width: int | None = None) -> str:
+def to_table(header: list[str], rows: list[list[str]], width: int | None = None, keep: int = 0) -> str:
     """An aligned text table that fits ``width`` columns (default: the terminal), long values cut with "…".
 
     >>> print(to_table(["name", "n"], [["Bach Mai Hospital", "3"]], width=80), end="")
@@ -192,15 +201,19 @@ def to_table(header: list[str], rows: list[list[str]], width: int | None = None)
     """
     width = width or shutil.get_terminal_size((100, 24)).columns
     natural = [max([len(h)] + [len(r[i].replace("\n", " ")) for r in rows]) for i, h in enumerate(header)]
-    widths = _fit(natural, max(width - 2 * (len(header) - 1), len(header)))
+    widths = _fit(natural, max(width - 2 * (len(header) - 1), len(header)), keep=keep)
     line = lambda vals: "  ".join(_clip(v, w).ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
 
-def render(result: Result, fmt: str = "table", show: Callable[[Node], str] = prefixed, width: int | None = None) -> str:
-    """``result`` as text in ``fmt`` (one of ``FORMATS``); ``show`` renders IRIs (a label, a prefixed name, ...)."""
+def render(result: Result, fmt: str = "table", show: Callable[[Node], str] = prefixed, width: int | None = None,
+           keep: int = 0) -> str:
+    """``result`` as text in ``fmt`` (one of ``FORMATS``); ``show`` renders IRIs (a label, a prefixed name, ...).
+
+    In a table the first ``keep`` columns are never cut (names a user copies).
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown output format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     rows = cells(result, show)
@@ -213,4 +226,4 @@ def render(result: Result, fmt: str = "table", show: Callable[[Node], str] = pre
         return to_json(header, rows, result)
     if fmt == "markdown":
         return to_markdown(header, rows)
-    return to_table(header, rows, width)
+    return to_table(header, rows, width, keep)

@@ -48,5 +48,5 @@ def run(args) -> int:
     if args.tag:
         queries = [q for q in queries if args.tag in (q.header.get("tags") or [])]
     rows = [(Literal(q.name), Literal(describe_parameters(q)), Literal(q.summary)) for q in queries]
-    sys.stdout.write(render(Result(["query", "parameters", "summary"], rows), args.format, width=args.width))
+    sys.stdout.write(render(Result(["query", "parameters", "summary"], rows), args.format, width=args.width, keep=1))
     return 0
