@@ -119,8 +119,9 @@ def prefixed(term: Node | None) -> str:
 
 
 def cells(result: Result, show: Callable[[Node], str]) -> list[list[str]]:
-    """The rows as strings: ``show`` renders IRIs, literals give their lexical form, unbound is empty."""
-    return [["" if t is None else (show(t) if isinstance(t, (URIRef, BNode)) else str(t)) for t in row]
+    """The rows as strings: ``show`` renders IRIs, literals their lexical form (decimals as people write
+    them, see ``prefixed``), unbound is empty."""
+    return [["" if t is None else (show(t) if isinstance(t, (URIRef, BNode)) else prefixed(t)) for t in row]
             for row in result.rows]
 
 
