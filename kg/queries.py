@@ -173,8 +173,13 @@ def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
     full = missing + text
     try:
         parsed(full)
-    except Exception as exc:
-        raise QueryError(f"{source}: the SPARQL does not parse: {exc}") from None
+    except Exception:
+        try:  # parse the user's own text again, so that line and column point into it
+            prepareQuery(text, initNs={p: str(ns) for p, ns in PREFIXES.items()})
+            reason = "it does not parse"
+        except Exception as exc:
+            reason = str(exc)
+        raise QueryError(f"{source}: the SPARQL does not parse: {reason}") from None
     header = parse_header(text, source)
     return StoredQuery(name=Path(source).stem if source != "<query>" else "query", path=Path(source),
                        header=header, text=full, parameters=query_parameters(text))
