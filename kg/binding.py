@@ -128,15 +128,18 @@ def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
     iri = expand(text)
     if iri is not None:
         if not ask(target, "ASK { { ?_e ?p ?o } UNION { ?s ?p ?_e } }", {"_e": iri}):
+            words = re.sub(r"[-_/#:]+", " ", str(iri).rstrip("/").rsplit("/", 1)[-1]).strip()
             raise QueryError(f"parameter '{name}': {text} names nothing in the graph; "
-                             f"find the right one with: kg search \"...\"")
+                             f"find the right one with: kg search \"{words}\"")
         return iri
     kinds = ENTITY_KINDS.get(name)
     matches = search(target, text, kinds=kinds)
     what = " or ".join(kinds) if kinds else "entity"
     if not matches:
-        raise QueryError(f"parameter '{name}': no {what} is named {text!r}; "
-                         f"try 'kg search {text!r}' or give an IRI or prefixed name")
+        close = _close_names(target, text)
+        hint = f" Did you mean: {'; '.join(close)}?" if close else ""
+        raise QueryError(f"parameter '{name}': no {what} is named \"{text}\".{hint} Look names up with "
+                         f"kg search, or give an IRI or prefixed name")
     best = [m for m in matches if m.rank == matches[0].rank]
     if len(best) == 1:
         return URIRef(best[0].iri)
@@ -144,10 +147,20 @@ def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
 
     labels = Labels(target, "en")
     labels.prefetch(URIRef(m.iri) for m in best[:10])
-    listed = "; ".join(f"{_short(m.iri)} ({m.kind}, '{labels.label(URIRef(m.iri))}')" for m in best[:10])
-    more = f" and {len(best) - 10} more" if len(best) > 10 else ""
-    raise QueryError(f"parameter '{name}': {text!r} is ambiguous; it matches {listed}{more}. "
-                     f"Give one of these names (prefixed names work) instead")
+    listed = "".join(f"\n  {_short(m.iri)}  ({m.kind}) {labels.label(URIRef(m.iri))}" for m in best)
+    raise QueryError(f"parameter '{name}': \"{text}\" is ambiguous; it matches {len(best)}:{listed}\n"
+                     f"Give one of these prefixed names instead, e.g. -p {name}={_short(best[0].iri)}")
+
+
+def _close_names(target, text: str, limit: int = 3) -> list[str]:
+    """Search labels that look like ``text`` (a typing slip such as "bach mia"), closest first."""
+    import difflib
+
+    from kg.execution import select
+    from kg.search import fold
+
+    labels = sorted({str(row[0]) for row in select(target, "SELECT DISTINCT ?l WHERE { ?e <https://w3id.org/vnhealth/def#searchLabel> ?l }").rows})
+    return difflib.get_close_matches(fold(text), labels, n=limit, cutoff=0.75)
 
 
 def _short(iri: str) -> str:

@@ -160,8 +160,12 @@ def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
     folder = Path(folder) if folder else Project().query_dir
     path = folder / f"{name.removesuffix('.rq')}.rq"
     if not path.is_file():
-        known = ", ".join(p.stem for p in sorted(folder.glob("*.rq"))) or "(none)"
-        raise QueryError(f"no stored query '{name}' in {folder.name}/; known queries: {known}. "
+        import difflib
+
+        names = [p.stem for p in sorted(folder.glob("*.rq"))]
+        close = difflib.get_close_matches(name.removesuffix(".rq"), names, n=3, cutoff=0.6)
+        known = f"did you mean {', '.join(close)}?" if close else f"known queries: {', '.join(names) or '(none)'}."
+        raise QueryError(f"no stored query '{name}' in {folder.name}/; {known} "
                          "Run 'kg queries' to see what each answers")
     return read_query(path)
 

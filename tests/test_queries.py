@@ -210,10 +210,15 @@ def test_diacritics_tell_apart_nothing_but_d_is_d(sample):
 
 
 def test_an_unknown_name_or_iri_is_an_error(sample):
-    with pytest.raises(QueryError, match="no institution is named 'Nowhere Hospital'"):
+    with pytest.raises(QueryError, match='no institution is named "Nowhere Hospital". Look names up with kg search'):
         run_query(stored_query("institution-support"), sample, {"institution": "Nowhere Hospital"})
     with pytest.raises(QueryError, match="names nothing in the graph"):
         run_query(stored_query("institution-support"), sample, {"institution": "inst:nowhere"})
+
+
+def test_a_near_miss_name_gets_a_suggestion(sample):
+    with pytest.raises(QueryError, match=r"no institution is named \"Central Tset Hospital\"\. Did you mean: central test hospital\?"):
+        run_query(stored_query("institution-support"), sample, {"institution": "Central Tset Hospital"})
 
 
 def test_unknown_and_missing_parameters_are_errors(sample):
@@ -320,7 +325,7 @@ def test_cli_adhoc_and_file_queries(sample_home, tmp_path, capsys):
      "Error: parameter 'date': '2025-02-30' is not a calendar date; write it like 2025-11-01\n"),
     (["query", "agreements-in-force", "-p", "date"], "Error: -p 'date': write a parameter as NAME=VALUE, e.g. -p date=2025-11-01\n"),
     (["query", "institution-support", "-p", 'institution=x" } UNION { ?s ?p ?o } #'],
-     "Error: parameter 'institution': no institution is named 'x\" } UNION { ?s ?p ?o } #'; "),
+     "Error: parameter 'institution': no institution is named \"x\" } UNION { ?s ?p ?o } #\". "),
     (["query"], "Error: give exactly one of: a stored query NAME, -f FILE.rq, or -e 'SPARQL'; "),
     (["query", "-e", "SELECT ?x WHERE {"], "Error: <query>: the SPARQL does not parse: "),
 ])
