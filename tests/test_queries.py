@@ -217,8 +217,9 @@ def test_an_unknown_name_or_iri_is_an_error(sample):
 
 
 def test_a_near_miss_name_gets_a_suggestion(sample):
-    with pytest.raises(QueryError, match=r"no institution is named \"Central Tset Hospital\"\. Did you mean: central test hospital\?"):
+    with pytest.raises(QueryError) as info:
         run_query(stored_query("institution-support"), sample, {"institution": "Central Tset Hospital"})
+    assert 'no institution is named "Central Tset Hospital". Did you mean: central test hospital;' in str(info.value)
 
 
 def test_unknown_and_missing_parameters_are_errors(sample):
