@@ -100,9 +100,8 @@ def test_eigenvector_only_on_the_largest_component():
 def test_pagerank_sums_to_one_and_louvain_is_seeded():
     graph = nx.DiGraph([(1, 2), (2, 3), (3, 1), (3, 4)])
     assert sum(pagerank(graph).values()) == pytest.approx(1.0)
-    barbell = nx.barbell_graph(4, 0)
-    assert community(barbell) == community(barbell)
-    assert sorted(set(community(barbell).values())) == [1, 2]
+    barbell = nx.barbell_graph(4, 0)  # two 4-cliques joined by the edge 3-4
+    assert community(barbell) == {0: 1, 1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 2}
 
 
 def test_ranked_shares_ranks_between_equal_values():
@@ -179,9 +178,8 @@ def test_fixture_communities_follow_the_two_halves(results):
     assert {n for n, c in values.items() if c == 2} == {A, C, F}
 
 
-def test_every_measure_runs_and_is_timed(results):
+def test_every_measure_runs(results):
     assert set(results) == set(MEASURES)
-    assert all(r.ended >= r.started for r in results.values())
 
 
 # --- snapshots --------------------------------------------------------------------------------

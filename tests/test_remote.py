@@ -32,7 +32,10 @@ from kg.store import Project
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-QUERIES = find_queries(ROOT / "queries")
+# The users' queries. The -violation checks look at named graphs (GRAPH ?g), and `kg push` sends
+# the graph as one graph (the Graph Store Protocol replaces one graph at a time), so on the server
+# they could only ever return zero rows: they are run locally, by `kg validate` and tests/test_shapes.py.
+QUERIES = find_queries(ROOT / "queries", checks=False)
 GRAPH_IRI = "https://w3id.org/vnhealth/graph/pushed"
 
 
