@@ -14,6 +14,7 @@ from typing import Iterable
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from kg.errors import QueryError
 from kg.namespaces import SH, bind_prefixes
 from kg.queries import StoredQuery, find_queries, parsed
 from kg.store import Project, SourceIndex, load_dataset, load_ontology, load_shapes, union_graph
@@ -169,7 +170,11 @@ def check_findings(dataset: Dataset, checks: Iterable[StoredQuery]) -> list[Find
     findings = []
     for check in checks:
         severity = str(check.header.get("severity", "Violation")).capitalize()
-        for row in dataset.query(parsed(check.text)):
+        try:
+            rows = list(dataset.query(parsed(check.text)))
+        except Exception as exc:
+            raise QueryError(f"{check.path}: the check does not run: {exc}; fix the query") from None
+        for row in rows:
             values = row.asdict()
             focus = values.get("focus")
             findings.append(Finding(
