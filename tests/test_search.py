@@ -147,4 +147,6 @@ def test_cli_search_in_vietnamese_with_iris(graph, capsys):
 
 def test_cli_search_finding_nothing_exits_1(capsys):
     assert main(["search", "zzzz qqqq"]) == 1
-    assert capsys.readouterr().out == "kind  entity  match\n----  ------  -----\n(0 rows)\n"
+    captured = capsys.readouterr()
+    assert captured.out == "kind  entity  match\n----  ------  -----\n(0 rows)\n"
+    assert captured.err == 'nothing is named like "zzzz qqqq"; try fewer or shorter words\n'

@@ -11,7 +11,7 @@ from kg.validate import validate
 
 NAME = "validate"
 HELP = "validate the graph against the SHACL shapes and the -violation checks"
-DESCRIPTION = """Validate the project's curated data (data/**/*.trig), or the given files, together with
+DESCRIPTION = """Validate the project's curated data (data/reference/*.trig and data/sources/*.trig), or the given files, together with
 the ontology and SKOS schemes. Findings are grouped by severity; each names the file and
 line where the entity is defined, its label, what is wrong and what to do.
 
