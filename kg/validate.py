@@ -67,6 +67,9 @@ class Report:
         return {f.key() for f in self.findings}
 
     def to_text(self) -> str:
+        """Findings grouped by severity, IRIs as prefixed names, then a one-line verdict."""
+        names = bind_prefixes(Graph()).namespace_manager
+        short = lambda text: names.normalizeUri(URIRef(text)) if text and text.startswith("http") else text  # noqa: E731
         lines = []
         for severity in SEVERITIES:
             group = sorted((f for f in self.findings if f.severity == severity), key=Finding.sort_key)
@@ -76,10 +79,10 @@ class Report:
             for f in group:
                 where = f"{f.file}:{f.line}" if f.file else "(not found in the data files)"
                 label = f' "{f.label}"' if f.label else ""
-                lines.append(f"  {where}  {f.focus}{label}")
-                path = f"{f.path}: " if f.path else ""
+                lines.append(f"  {where}  {short(f.focus)}{label}")
+                path = f"{short(f.path)}: " if f.path else ""
                 value = f" (value: {f.value})" if f.value else ""
-                lines.append(f"    {path}{f.message}{value} [{f.component}]")
+                lines.append(f"    {path}{f.message}{value} [{short(f.component)}]")
             lines.append("")
         verdict = "conforms" if self.conforms else "does not conform"
         lines.append(f"{self.count('Violation')} violations, {self.count('Warning')} warnings, "

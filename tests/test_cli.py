@@ -82,3 +82,9 @@ def test_the_readme_python_example_runs():
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the project's own README
     assert namespace["rows"] and namespace["found"][0].iri.endswith("/org/bach-mai-hospital")
     assert namespace["report"].conforms
+
+
+def test_the_readme_validation_example_is_real_output(capsys):
+    shown = README.split("tests/shapes/period-reversed.trig`):\n\n```\n", 1)[1].split("```", 1)[0]
+    assert main(["validate", "tests/shapes/valid-minimal.trig", "tests/shapes/period-reversed.trig"]) == 1
+    assert capsys.readouterr().out == shown

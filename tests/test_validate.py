@@ -40,11 +40,11 @@ def test_report_formats_agree():
     assert not report.conforms
     assert report.to_text() == (
         "Violation (1)\n"
-        '  data/x.trig:3  https://w3id.org/vnhealth/id/org/a "A"\n'
-        "    http://www.w3.org/2000/01/rdf-schema#label: add a label [http://www.w3.org/ns/shacl#MinCountConstraintComponent]\n"
+        '  data/x.trig:3  inst:a "A"\n'
+        "    rdfs:label: add a label [sh:MinCountConstraintComponent]\n"
         "\n"
         "Warning (1)\n"
-        "  (not found in the data files)  https://w3id.org/vnhealth/id/org/b\n"
+        "  (not found in the data files)  inst:b\n"
         "    look at this [query:example-violation]\n"
         "\n"
         "1 violations, 1 warnings, 0 info on 7 triples: does not conform\n")
