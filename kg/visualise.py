@@ -7,10 +7,11 @@ matplotlib is imported inside the functions that draw, so that importing this mo
 from __future__ import annotations
 
 import io
+import os
 
 import textwrap
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import networkx as nx
@@ -142,8 +143,12 @@ def edge_state(attrs: dict, today: date | None = None) -> str:
     ('ended', 'planned')
     >>> edge_state({"end": "2023"}, date(2023, 12, 31)), edge_state({"end": "2023"}, date(2024, 1, 1))
     ('active', 'ended')
+
+    Without ``today``, the day is that of ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today.
     """
-    today = today or date.today()
+    if today is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        today = datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch and epoch.isdigit() else date.today()
     if attrs.get("planned"):
         return "planned"
     statuses = set(attrs.get("statuses") or [])
