@@ -9,10 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from kg.export import serialise, write_atomic
 from kg.namespaces import BASE, HKG, SH

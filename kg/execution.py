@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kg.errors import QueryError
 from kg.queries import StoredQuery, parsed, stored_query

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from kg.errors import InputError

@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset, Literal

@@ -21,3 +21,21 @@ def project() -> Project:
 def curated(project):
     """Ontology, schemes and curated data as one dataset (read-only: do not add to it)."""
     return load_dataset(project=project)
+
+
+@pytest.fixture(scope="session")
+def graph(project):
+    """The curated graph as ``kg.load_graph`` gives it: with the folded search labels."""
+    from kg.execution import load_graph
+
+    return load_graph(project)
+
+
+@pytest.fixture(scope="session")
+def sample(project):
+    """The small query fixture (tests/fixtures/queries/sample.trig) with its search labels."""
+    from kg.search import add_search_labels
+
+    dataset = load_dataset([TESTS / "fixtures" / "queries" / "sample.trig"], project)
+    add_search_labels(dataset)
+    return dataset

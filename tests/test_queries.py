@@ -13,18 +13,15 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 
 import kg
 from kg.binding import check_iri, insert_values, values_block, where_brace
 from kg.cli import main
 from kg.errors import QueryError
-from kg.execution import defaults, load_graph, run_query, select
+from kg.execution import defaults, run_query
 from kg.queries import adhoc_query, find_queries, read_query, stored_query
 from kg.results import Result, prefixed, render, to_csv
-from kg.store import Project, load_dataset
-from kg.search import add_search_labels
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -74,16 +71,6 @@ def _sorted_members(cell: str) -> str:
     return cell
 
 
-@pytest.fixture(scope="module")
-def graph():
-    return load_graph(Project(ROOT))
-
-
-@pytest.fixture(scope="module")
-def sample():
-    dataset = load_dataset([FIXTURE], Project(ROOT))
-    add_search_labels(dataset)
-    return dataset
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from kg.binding import insert_values
 from kg.cli import main
 from kg.errors import EndpointError, QueryError
 from kg.execution import load_graph, run_query
@@ -177,7 +176,7 @@ def test_injected_entities_are_errors_on_the_server(endpoint, params):
 def test_cli_push_and_query_a_named_graph(server, capsys, graph):
     assert main(["push", "--endpoint", f"{server}/store", "--graph", GRAPH_IRI]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"pushed ") and out.endswith(f" triples to graph <{GRAPH_IRI}> of {server}/store\n")
+    assert out.startswith("pushed ") and out.endswith(f" triples to graph <{GRAPH_IRI}> of {server}/store\n")
     assert main(["push", "--endpoint", f"{server}/store", "--graph", GRAPH_IRI]) == 0  # replaces, never appends
     assert capsys.readouterr().out == out
     args = ["query", "agreements-ending", "--format", "csv"]

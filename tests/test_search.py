@@ -6,31 +6,20 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS
 
 from kg.cli import main
 from kg.errors import QueryError
 from kg.namespaces import HKG, ID
-from kg.execution import load_graph, run_query, select
+from kg.execution import run_query, select
 from kg.queries import stored_query
 from kg.search import SEARCH_GRAPH, add_search_labels, fold, kind_of, search, search_label_graph
-from kg.store import Project, load_dataset
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURE = TESTS / "fixtures" / "queries" / "sample.trig"
 
 
-@pytest.fixture(scope="module")
-def graph():
-    return load_graph(Project(ROOT))
-
-
-@pytest.fixture(scope="module")
-def sample():
-    dataset = load_dataset([FIXTURE], Project(ROOT))
-    add_search_labels(dataset)
-    return dataset
 
 
 def institutions(graph):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 from kg.execution import load_graph
 from kg.remote import DEFAULT_TIMEOUT, graph_store_url, push
