@@ -95,22 +95,21 @@ def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> N
         raise ParseError(_relative(path), line, f"cannot be parsed as {fmt}: {exc}") from None
 
 
-def load_ontology(project: Project | None = None) -> Graph:
-    """The ontology and every SKOS scheme, merged into one graph."""
-    project = project or Project()
+def _merged_turtle(paths: Iterable[Path]) -> Graph:
     graph = bind_prefixes(Graph())
-    for path in project.ontology_files:
+    for path in paths:
         parse_into(graph, path, "turtle")
     return graph
+
+
+def load_ontology(project: Project | None = None) -> Graph:
+    """The ontology and every SKOS scheme, merged into one graph."""
+    return _merged_turtle((project or Project()).ontology_files)
 
 
 def load_shapes(project: Project | None = None) -> Graph:
     """Every SHACL shape file, merged."""
-    project = project or Project()
-    graph = bind_prefixes(Graph())
-    for path in project.shape_files:
-        parse_into(graph, path, "turtle")
-    return graph
+    return _merged_turtle((project or Project()).shape_files)
 
 
 def load_data(files: Iterable[Path] | None = None, project: Project | None = None) -> Dataset:
