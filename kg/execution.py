@@ -46,6 +46,7 @@ def ask(target, text: str, bindings: dict | None = None) -> bool:
 def defaults(query: StoredQuery) -> dict[str, str]:
     """The header's defaults as ``{parameter name: value}``; grlc writes them as a list of one-key maps.
 
+    >>> from pathlib import Path
     >>> defaults(StoredQuery("q", Path("q.rq"), {"defaults": [{"date": "2025-01-01"}]}, ""))
     {'date': '2025-01-01'}
     """

@@ -41,7 +41,7 @@ def _sorted_lines(lines) -> str:
 def ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, lines sorted.
 
-    >>> from rdflib import Literal
+    >>> from rdflib import Literal, URIRef
     >>> g = Graph(); _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
     >>> ntriples(g)
     '<urn:a> <urn:p> "x" .\\n'
