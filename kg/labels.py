@@ -11,6 +11,9 @@ from kg.results import prefixed
 #: Languages a user can ask for; each falls back to the other, then to any label, then to the prefixed name.
 LANGUAGES = ("en", "vi")
 
+#: The properties that name an entity: every label in every language (search, counts of labels).
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
 _PREFERENCE = {RDFS.label: 0, SKOS.prefLabel: 0, SKOS.altLabel: 1, DCTERMS.title: 1}
 
 _FETCH = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

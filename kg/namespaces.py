@@ -6,7 +6,6 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 BASE = "https://w3id.org/vnhealth/"
 
 HKG = Namespace(BASE + "def#")
-ONTOLOGY_IRI = BASE + "def"
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 

@@ -66,9 +66,18 @@ class StoredQuery:
     @property
     def query_type(self) -> str:
         """SELECT, CONSTRUCT, ASK or DESCRIBE."""
-        body = re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", self.text)
-        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, flags=re.I)
-        return match.group(1).upper() if match else "SELECT"
+        return query_form(self.text)
+
+
+def query_form(text: str) -> str:
+    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs.
+
+    >>> query_form('# loaded\nPREFIX a: <urn:ask#>\nSELECT ("ASK" AS ?x) {}')
+    'SELECT'
+    """
+    clean = re.sub(r'#[^\n]*|<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', " ", text)
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", clean, flags=re.I)
+    return match.group(1).upper() if match else "SELECT"
 
 
 def parse_header(text: str, source: str = "<query>") -> dict:
@@ -117,11 +126,6 @@ def query_parameters(text: str) -> list[Parameter]:
             seen.add(variable)
             params.append(Parameter.from_variable(variable))
     return params
-
-
-def prefix_block() -> str:
-    """PREFIX lines for every project prefix, prepended to ad-hoc queries that lack them."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def read_query(path: Path, check_syntax: bool = True) -> StoredQuery:

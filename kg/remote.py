@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 
 from kg.binding import check_iri, insert_values
 from kg.errors import EndpointError
+from kg.queries import query_form
 from kg.results import Result
 
 #: Seconds to wait for an answer before giving up.
@@ -32,19 +33,6 @@ def _reason(exc: BaseException) -> str:
     if isinstance(inner, socket.gaierror):
         return "unknown host"
     return str(inner) or type(inner).__name__
-
-
-def query_form(text: str) -> str:
-    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside comments, strings and IRIs.
-
-    >>> query_form('# loaded\nPREFIX a: <urn:ask#>\nSELECT ("ASK" AS ?x) {}')
-    'SELECT'
-    """
-    import re
-
-    clean = re.sub(r'#[^\n]*|<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', " ", text)
-    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", clean, flags=re.I)
-    return match.group(1).upper() if match else "SELECT"
 
 
 def term(value: dict):

@@ -13,16 +13,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
 
 from kg.errors import QueryError
+from kg.labels import LABEL_PROPERTIES
 from kg.namespaces import GRAPH, HKG, ID, PREFIXES
 
 #: The named graph that holds the generated search labels.
 SEARCH_GRAPH = GRAPH["search-labels"]
 
 #: Label properties folded into search labels, preferred labels first.
-LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 #: Kind of an entity, from the namespace its IRI is minted in (data/README.md, "Prefixes").
 KINDS = {

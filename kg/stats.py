@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Literal
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF, SKOS
 
+from kg.labels import LABEL_PROPERTIES
 from kg.namespaces import bind_prefixes
 from kg.store import ONTOLOGY_GRAPH, union_graph
 
-LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
 @dataclass
