@@ -12,10 +12,10 @@ import time
 
 from rdflib import Graph, URIRef
 
-from kg.export import serialise, write_atomic
+from kg.graph.export import serialise, write_atomic
 from kg.namespaces import BASE, HKG, SH
-from kg.store import Project, load_dataset, load_ontology, load_shapes, union_graph
-from kg.validate import shacl_findings
+from kg.graph.files import Project, load_dataset, load_ontology, load_shapes, union_graph
+from kg.validation.validator import shacl_findings
 
 # The same rule as the Core sh:lessThanOrEquals constraint, written as SHACL-SPARQL.
 SPARQL_SHAPE = f"""

@@ -11,12 +11,15 @@ True
 from __future__ import annotations
 
 from kg.errors import EndpointError, InputError, KGError, ParseError, QueryError
-from kg.execution import load_graph, run_query, select
-from kg.queries import StoredQuery, find_queries, stored_query
-from kg.remote import Endpoint, push
-from kg.results import Result
-from kg.search import Match, add_search_labels, fold, search, search_label_graph
-from kg.validate import Finding, Report, validate
+from kg.queries.engine import select
+from kg.queries.run import load_graph, run_query
+from kg.queries.stored import StoredQuery, find_queries, stored_query
+from kg.queries.remote import Endpoint, push
+from kg.queries.results import Result
+from kg.graph.search_labels import add_search_labels, fold, search_label_graph
+from kg.queries.search import Match, search
+from kg.validation.report import Finding, Report
+from kg.validation.validator import validate
 
 __all__ = [
     "load_graph", "query", "dataframe", "run_query", "select", "stored_query", "find_queries", "StoredQuery",

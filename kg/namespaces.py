@@ -75,6 +75,9 @@ PREFIXES: dict[str, Namespace] = {
     "vann": VANN,
 }
 
+#: The properties that name an entity: every label in every language (search, counts of labels).
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
 
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project prefixes on ``graph`` (replacing rdflib's defaults) and return it.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.store import Project, load_dataset
+from kg.graph.files import Project, load_dataset
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -26,7 +26,7 @@ def curated(project):
 @pytest.fixture(scope="session")
 def graph(project):
     """The curated graph as ``kg.load_graph`` gives it: with the folded search labels."""
-    from kg.execution import load_graph
+    from kg.queries.run import load_graph
 
     return load_graph(project)
 
@@ -34,7 +34,7 @@ def graph(project):
 @pytest.fixture(scope="session")
 def sample(project):
     """The small query fixture (tests/fixtures/queries/sample.trig) with its search labels."""
-    from kg.search import add_search_labels
+    from kg.graph.search_labels import add_search_labels
 
     dataset = load_dataset([TESTS / "fixtures" / "queries" / "sample.trig"], project)
     add_search_labels(dataset)

@@ -8,7 +8,7 @@ from rdflib import Literal
 from rdflib.namespace import RDF
 
 from kg.namespaces import HKG, GRAPH, SRC
-from kg.store import union_graph
+from kg.graph.files import union_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

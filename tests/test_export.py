@@ -11,8 +11,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.cli import main
 from kg.errors import InputError
-from kg.export import FORMATS, serialise, write_atomic
-from kg.store import ONTOLOGY_GRAPH, union_graph
+from kg.graph.export import FORMATS, serialise, write_atomic
+from kg.graph.files import ONTOLOGY_GRAPH, union_graph
 
 OXI = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
        "trig": pyoxigraph.RdfFormat.TRIG, "nquads": pyoxigraph.RdfFormat.N_QUADS,
@@ -88,7 +88,7 @@ def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
         assert Path(src).read_text(encoding="utf-8") == "new content"
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kg.export.os.replace", fail)
+    monkeypatch.setattr("kg.graph.export.os.replace", fail)
     with pytest.raises(InputError, match=r"out.ttl: cannot be written \(No space left on device\)"):
         write_atomic(target, "new content")
     assert target.read_text(encoding="utf-8") == "old"

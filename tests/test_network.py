@@ -20,14 +20,13 @@ from rdflib.namespace import RDFS, SKOS
 
 from kg.cli import main
 from kg.errors import InputError
-from kg.measures import MEASURES, compute_measures, ranked
-from kg.measures import articulation, betweenness, bridges, closeness, community, component, eigenvector, hubs, \
-    authorities, pagerank, reach_onward
-from kg.metrics import add_metrics, metrics_graph_iri
+from kg.network.measures import MEASURES, compute_measures, ranked
+from kg.network.measures import articulation, authorities, betweenness, bridges, closeness, community, component, eigenvector, hubs, pagerank, reach_onward
+from kg.network.metrics import add_metrics, metrics_graph_iri
 from kg.namespaces import GRAPH, INST, METRIC, STATUS
-from kg.network import change_dates, project_network, read_links, snapshot_diff
-from kg.network_export import annotated, serialise_network, write_network
-from kg.store import Project, load_dataset
+from kg.network.projection import change_dates, project_network, read_links, snapshot_diff
+from kg.network.files import annotated, serialise_network, write_network
+from kg.graph.files import Project, load_dataset
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -260,7 +259,7 @@ def test_snapshot_measures_go_to_their_own_graph(small):
 
 
 def test_every_measure_has_a_concept_with_english_and_vietnamese_labels(project):
-    from kg.store import load_ontology
+    from kg.graph.files import load_ontology
 
     onto = load_ontology(project)
     for measure in MEASURES.values():

@@ -16,12 +16,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 import kg
-from kg.binding import check_iri, insert_values, values_block, where_brace
+from kg.queries.terms import check_iri, insert_values, values_block, where_brace
 from kg.cli import main
 from kg.errors import QueryError
-from kg.execution import defaults, run_query
-from kg.queries import adhoc_query, find_queries, read_query, stored_query
-from kg.results import Result, prefixed, render, to_csv
+from kg.queries.run import defaults, run_query
+from kg.queries.stored import adhoc_query, find_queries, read_query, stored_query
+from kg.queries.results import Result, prefixed, render, to_csv
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

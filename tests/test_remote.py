@@ -23,11 +23,12 @@ from rdflib import Literal
 
 from kg.cli import main
 from kg.errors import EndpointError, QueryError
-from kg.execution import load_graph, run_query
-from kg.queries import find_queries, stored_query
-from kg.remote import Endpoint, push
-from kg.search import fold, search
-from kg.store import Project
+from kg.queries.run import load_graph, run_query
+from kg.queries.stored import find_queries, stored_query
+from kg.queries.remote import Endpoint, push
+from kg.graph.search_labels import fold
+from kg.queries.search import search
+from kg.graph.files import Project
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

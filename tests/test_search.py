@@ -11,9 +11,11 @@ from rdflib.namespace import RDF, RDFS
 from kg.cli import main
 from kg.errors import QueryError
 from kg.namespaces import HKG, ID
-from kg.execution import run_query, select
-from kg.queries import stored_query
-from kg.search import SEARCH_GRAPH, add_search_labels, fold, kind_of, search, search_label_graph
+from kg.queries.engine import select
+from kg.queries.run import run_query
+from kg.queries.stored import stored_query
+from kg.graph.search_labels import SEARCH_GRAPH, add_search_labels, fold, search_label_graph
+from kg.queries.search import kind_of, search
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -20,8 +20,9 @@ from rdflib.plugins.sparql import processor
 
 import kg.queries
 from kg.namespaces import PREFIXES, SH
-from kg.store import Project, load_ontology, load_shapes
-from kg.validate import Report, validate
+from kg.graph.files import Project, load_ontology, load_shapes
+from kg.validation.report import Report
+from kg.validation.validator import validate
 
 HERE = Path(__file__).parent
 CASES = HERE / "shapes"

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from kg.cli import main
-from kg.stats import compute_stats
-from kg.store import load_dataset
+from kg.graph.stats import compute_stats
+from kg.graph.files import load_dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store" / "two-graphs.trig"
 

@@ -7,7 +7,7 @@ from rdflib import URIRef
 
 from kg.errors import InputError, ParseError
 from kg.namespaces import GRAPH, INST
-from kg.store import ONTOLOGY_GRAPH, SourceIndex, load_data, load_dataset, union_graph
+from kg.graph.files import ONTOLOGY_GRAPH, SourceIndex, load_data, load_dataset, union_graph
 
 FIXTURES = Path(__file__).parent / "fixtures" / "store"
 

@@ -8,7 +8,8 @@ from rdflib.namespace import RDF
 
 from kg.cli import main
 from kg.namespaces import SH
-from kg.validate import Finding, Report, validate
+from kg.validation.report import Finding, Report
+from kg.validation.validator import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

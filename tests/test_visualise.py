@@ -27,9 +27,11 @@ import pytest
 
 from kg.cli import main
 from kg.namespaces import INST
-from kg.network import cooperation_network, project_network
-from kg.store import Project, load_dataset
-from kg.visualise import missing_glyphs, tier_of, tiered_layout, visualise
+from kg.network.projection import cooperation_network, project_network
+from kg.graph.files import Project, load_dataset
+from kg.network.picture import missing_glyphs
+from kg.network.style import tier_of, tiered_layout
+from kg.network.draw import visualise
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -121,7 +123,7 @@ def test_cli_visualise_png_and_bad_suffix(tmp_path, monkeypatch, capsys):
 
 
 def test_validate_never_loads_the_drawing_libraries():
-    code = ("import sys, kg.cli, kg.commands.validate, kg.commands.network, kg.commands.visualise, kg.visualise; "
+    code = ("import sys, kg.cli, kg.commands.validate, kg.commands.network, kg.commands.visualise, kg.network.draw; "
             "print(sorted(m for m in ('matplotlib', 'pyvis') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

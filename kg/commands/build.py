@@ -6,11 +6,11 @@ import sys
 import time
 from pathlib import Path
 
-from kg.export import FORMATS, export, write_atomic
-from kg.search import add_search_labels
-from kg.stats import compute_stats
-from kg.store import Project, load_dataset
-from kg.validate import validate
+from kg.graph.export import FORMATS, export, write_atomic
+from kg.graph.search_labels import add_search_labels
+from kg.graph.stats import compute_stats
+from kg.graph.files import Project, load_dataset
+from kg.validation.validator import validate
 
 NAME = "build"
 HELP = "the main job: load, validate, summarise and export into build/"

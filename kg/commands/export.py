@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.export import FORMATS, export, serialise
-from kg.store import Project, load_dataset, load_data
+from kg.graph.export import FORMATS, export, serialise
+from kg.graph.files import Project, load_data, load_dataset
 
 NAME = "export"
 HELP = "export the graph (turtle, ntriples, trig, nquads, jsonld), deterministically"

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.measures import MAIN_MEASURES, MEASURES, check_names, compute_measures
+from kg.network.measures import MAIN_MEASURES, MEASURES, check_names, compute_measures
 from kg.dates import parse_date
-from kg.network import project_network, snapshot_diff
-from kg.network_export import NETWORK_FORMATS, annotated, write_network
-from kg.network_report import diff_text, measure_rows, summary
-from kg.store import Project, load_dataset
+from kg.network.projection import project_network, snapshot_diff
+from kg.network.files import NETWORK_FORMATS, annotated, write_network
+from kg.network.report import diff_text, measure_rows, summary
+from kg.graph.files import Project, load_dataset
 
 NAME = "network"
 HELP = "rank institutions by network measures; snapshots, differences and exports of the support network"
@@ -92,8 +92,8 @@ def run(args) -> int:
     if args.write_rdf:
         from rdflib import Dataset
 
-        from kg.export import trig, write_atomic
-        from kg.metrics import add_metrics
+        from kg.graph.export import trig, write_atomic
+        from kg.network.metrics import add_metrics
 
         target = Dataset()
         add_metrics(target, results, projection)
@@ -123,9 +123,9 @@ def build_outputs(dataset, out: Path, project: Project) -> str:
 
     from rdflib import Dataset
 
-    from kg.export import trig, write_atomic
-    from kg.metrics import add_metrics
-    from kg.visualise import visualise
+    from kg.graph.export import trig, write_atomic
+    from kg.network.metrics import add_metrics
+    from kg.network.draw import visualise
 
     clock = time.perf_counter()
     projection = project_network(dataset, project=project)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from kg.execution import load_graph
-from kg.remote import DEFAULT_TIMEOUT, graph_store_url, push
+from kg.queries.run import load_graph
+from kg.queries.remote import DEFAULT_TIMEOUT, graph_store_url, push
 
 from kg.commands import positive_seconds
 

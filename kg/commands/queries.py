@@ -6,11 +6,11 @@ import sys
 
 from rdflib import Literal
 
-from kg.binding import expand
-from kg.execution import defaults
-from kg.queries import find_queries
-from kg.results import FORMATS, Result, prefixed, render
-from kg.store import Project
+from kg.queries.terms import expand
+from kg.queries.run import defaults
+from kg.queries.stored import find_queries
+from kg.queries.results import FORMATS, Result, prefixed, render
+from kg.graph.files import Project
 
 NAME = "queries"
 HELP = "list the stored queries with their summary and parameters"

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.labels import LANGUAGES, Labels
-from kg.execution import open_target, run_query
-from kg.queries import adhoc_query, read_query, stored_query
-from kg.results import FORMATS, prefixed, render
+from kg.queries.labels import LANGUAGES, Labels
+from kg.queries.run import open_target, run_query
+from kg.queries.stored import adhoc_query, read_query, stored_query
+from kg.queries.results import FORMATS, prefixed, render
 
 from kg.commands import positive_seconds
 

@@ -7,9 +7,9 @@ import sys
 from rdflib import Literal, URIRef
 
 from kg.commands.query import add_endpoint_arguments, add_output_arguments, print_result
-from kg.execution import open_target
-from kg.results import Result
-from kg.search import KINDS, search
+from kg.queries.run import open_target
+from kg.queries.results import Result
+from kg.queries.search import KINDS, search
 
 
 def non_negative(text: str) -> int:

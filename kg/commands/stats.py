@@ -6,8 +6,8 @@ import csv
 import json
 import sys
 
-from kg.stats import compute_stats
-from kg.store import Project, load_dataset
+from kg.graph.stats import compute_stats
+from kg.graph.files import Project, load_dataset
 
 NAME = "stats"
 HELP = "count entities per class, triples per source and labels per language"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.export import write_atomic
-from kg.store import Project
-from kg.validate import validate
+from kg.graph.export import write_atomic
+from kg.graph.files import Project
+from kg.validation.validator import validate
 
 NAME = "validate"
 HELP = "validate the graph against the SHACL shapes and the -violation checks"

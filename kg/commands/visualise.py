@@ -32,7 +32,7 @@ SUFFIXES = (".html", ".png", ".svg")
 
 
 def add_arguments(parser):
-    from kg.measures import MAIN_MEASURES, MEASURES
+    from kg.network.measures import MAIN_MEASURES, MEASURES
 
     scores = [m.name for m in MEASURES.values() if m.kind == "score"]
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
@@ -53,7 +53,7 @@ def run(args) -> int:
         raise InputError(f"-o {args.output}: unknown picture type '{suffix or '(none)'}'; "
                          f"give a file name ending in {', '.join(SUFFIXES)}")
     from kg.dates import parse_date
-    from kg.visualise import visualise
+    from kg.network.draw import visualise
 
     as_of = parse_date(args.as_of) if args.as_of else None
     written, seconds = visualise(args.output, lang=args.lang, size_by=args.size_by, colour_by=args.colour_by,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.measures import MeasureResult, ranked
-from kg.network import Projection, SnapshotDiff, fold, label
+from kg.network.measures import MeasureResult, ranked
+from kg.network.projection import Projection, SnapshotDiff, fold, label
 
 
 def _name(projection: Projection, node, lang: str) -> str:

@@ -1,4 +1,4 @@
-"""Stored SPARQL queries: find them, parse their grlc-style headers and bodies (kg.execution runs them)."""
+"""Stored SPARQL queries: find them, parse their grlc-style headers and bodies (kg.queries.run runs them)."""
 
 from __future__ import annotations
 
@@ -159,7 +159,7 @@ def find_queries(folder: Path, checks: bool | None = None, check_syntax: bool = 
 
 def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
     """The stored query called ``name`` (the file name without ``.rq``); an unknown name lists the known ones."""
-    from kg.store import Project
+    from kg.graph.files import Project
 
     folder = Path(folder) if folder else Project().query_dir
     path = folder / f"{name.removesuffix('.rq')}.rq"

@@ -6,13 +6,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.results import prefixed
+from kg.namespaces import LABEL_PROPERTIES  # noqa: F401 - part of this module's interface
+from kg.queries.results import prefixed
 
 #: Languages a user can ask for; each falls back to the other, then to any label, then to the prefixed name.
 LANGUAGES = ("en", "vi")
 
-#: The properties that name an entity: every label in every language (search, counts of labels).
-LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 _PREFERENCE = {RDFS.label: 0, SKOS.prefLabel: 0, SKOS.altLabel: 1, DCTERMS.title: 1}
 
@@ -72,7 +71,7 @@ class Labels:
         wanted = sorted({t for t in terms if isinstance(t, URIRef) and t not in self._cache})
         if not wanted:
             return
-        from kg.remote import Endpoint
+        from kg.queries.remote import Endpoint
 
         if isinstance(self.target, Endpoint):
             found: dict[URIRef, list] = {iri: [] for iri in wanted}

@@ -1,47 +1,11 @@
-"""Running queries: bind parameters as RDF terms and execute, on the local graph or a remote endpoint."""
+"""Running stored queries: parameters bound as RDF terms over the header's defaults, once per value."""
 
 from __future__ import annotations
 
-
 from kg.errors import QueryError
-from kg.queries import StoredQuery, parsed, stored_query
+from kg.queries.engine import select
+from kg.queries.stored import StoredQuery, stored_query
 
-
-def _local(target, text: str, bindings: dict | None):
-    from rdflib import Literal
-
-    from kg.results import Result
-
-    for name, value in (bindings or {}).items():
-        if isinstance(value, (list, tuple)):
-            raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
-    try:
-        answer = target.query(parsed(text), initBindings=bindings or {})
-    except QueryError:
-        raise
-    except Exception as exc:
-        raise QueryError(f"the query failed: {type(exc).__name__}: {exc}") from None
-    if answer.type == "ASK":
-        return Result(["ask"], [(Literal(bool(answer.askAnswer)),)])
-    if answer.type in ("CONSTRUCT", "DESCRIBE"):
-        return Result(["subject", "predicate", "object"], sorted(tuple(t) for t in answer.graph))
-    return Result([str(v) for v in answer.vars], [tuple(row) for row in answer])
-
-def select(target, text: str, bindings: dict | None = None):
-    """Run SPARQL ``text`` on ``target`` (an rdflib graph or dataset, or a ``kg.remote.Endpoint``).
-
-    ``bindings`` maps variable names to RDF terms: ``initBindings`` locally, a VALUES block remotely.
-    Returns a ``kg.results.Result``.
-    """
-    from kg.remote import Endpoint
-
-    if isinstance(target, Endpoint):
-        return target.select(text, bindings)
-    return _local(target, text, bindings)
-
-def ask(target, text: str, bindings: dict | None = None) -> bool:
-    """The answer of an ASK query on ``target``."""
-    return bool(select(target, text, bindings).rows[0][0])
 
 def defaults(query: StoredQuery) -> dict[str, str]:
     """The header's defaults as ``{parameter name: value}``; grlc writes them as a list of one-key maps.
@@ -64,12 +28,12 @@ def defaults(query: StoredQuery) -> dict[str, str]:
 def bindings_for(query: StoredQuery, target, params: dict | None = None) -> list[dict]:
     """The sets of bindings to run ``query`` with: ``params`` (name -> value or list of values) over the defaults.
 
-    Every value is turned into an RDF term by ``kg.binding.coerce``; a list gives one run per
+    Every value is turned into an RDF term by ``kg.queries.binding.coerce``; a list gives one run per
     value. A missing required parameter or an unknown name is a ``QueryError``.
     """
     import itertools
 
-    from kg.binding import coerce
+    from kg.queries.binding import coerce
 
     by_name = {p.name: p for p in query.parameters}
     by_name.update({p.variable: p for p in query.parameters})
@@ -93,12 +57,12 @@ def bindings_for(query: StoredQuery, target, params: dict | None = None) -> list
     return [{p.variable: term for p, term in zip(names, combo)} for combo in itertools.product(*choices)]
 
 def run_query(query: StoredQuery | str, target, params: dict | None = None):
-    """Run a stored query (or its name) on ``target`` with ``params``; returns a ``kg.results.Result``.
+    """Run a stored query (or its name) on ``target`` with ``params``; returns a ``kg.queries.results.Result``.
 
     Several values for one parameter run the query once per value and concatenate the rows,
     in the order the values were given.
     """
-    from kg.results import Result
+    from kg.queries.results import Result
 
     if isinstance(query, str):
         query = stored_query(query)
@@ -110,8 +74,8 @@ def run_query(query: StoredQuery | str, target, params: dict | None = None):
 
 def load_graph(project=None):
     """The ontology, schemes, curated data and search labels as one queryable rdflib ``Dataset``."""
-    from kg.search import add_search_labels, has_search_labels
-    from kg.store import load_dataset
+    from kg.graph.search_labels import add_search_labels, has_search_labels
+    from kg.graph.files import load_dataset
 
     dataset = load_dataset(project=project)
     if not has_search_labels(dataset):
@@ -119,8 +83,8 @@ def load_graph(project=None):
     return dataset
 
 def open_target(endpoint: str | None = None, timeout: float | None = None, graph: str | None = None):
-    """Where to run queries: a ``kg.remote.Endpoint`` when ``endpoint`` is given, else the local graph."""
-    from kg.remote import DEFAULT_TIMEOUT, Endpoint
+    """Where to run queries: a ``kg.queries.remote.Endpoint`` when ``endpoint`` is given, else the local graph."""
+    from kg.queries.remote import DEFAULT_TIMEOUT, Endpoint
 
     if endpoint:
         return Endpoint(endpoint, timeout or DEFAULT_TIMEOUT, graph)

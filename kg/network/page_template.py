@@ -1,6 +1,6 @@
-"""The HTML, CSS and JavaScript of the interactive page, as a template that ``kg.page`` fills in.
+"""The HTML, CSS and JavaScript of the interactive page, as a template that ``kg.network.page`` fills in.
 
-Placeholders: ``{{LANG}}``, ``{{TITLE}}``, ``{{DATA}}`` (the JSON of ``kg.page.page_data``),
+Placeholders: ``{{LANG}}``, ``{{TITLE}}``, ``{{DATA}}`` (the JSON of ``kg.network.page.page_data``),
 ``/*VIS_CSS*/`` and ``/*VIS_JS*/`` (vis-network, inlined from the pyvis package). The script
 only shows, hides, sizes and colours what the data gives: every date rule and measure
 is computed in Python beforehand.

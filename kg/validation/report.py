@@ -1,23 +1,19 @@
-"""Validation: SHACL shapes (pySHACL) plus the ``-violation.rq`` checks, as a ``Report`` of ``Finding``s.
+"""The outcome of a validation: ``Finding``s (where, what, what to do) and the ``Report`` that prints them.
 
-SHACL results follow https://www.w3.org/TR/shacl/#validation-report ; each finding also
-names the file and line where its focus node is defined.
+SHACL results follow https://www.w3.org/TR/shacl/#validation-report ; a report prints as text,
+JSON or a SHACL validation report graph.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 
-from kg.errors import QueryError
 from kg.namespaces import SH, bind_prefixes
-from kg.queries import StoredQuery, find_queries, parsed
-from kg.store import Project, SourceIndex, load_dataset, load_ontology, load_shapes, union_graph
+
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -122,93 +118,3 @@ class Report:
 
 def _term(text: str) -> URIRef | BNode:
     return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
-
-
-def _show(graph: Graph, node) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, Literal):
-        return str(node)
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return str(node)
-
-
-def _label(graph: Graph, node) -> str | None:
-    best = None
-    for pred in (RDFS.label, SKOS.prefLabel):
-        for lit in graph.objects(node, pred):
-            if isinstance(lit, Literal) and (best is None or lit.language == "en"):
-                best = str(lit)
-    return best
-
-
-def shacl_findings(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
-    """Run pySHACL and turn each ``sh:ValidationResult`` into a ``Finding`` (file and line filled in later)."""
-    from pyshacl import validate as shacl_validate
-
-    _, results, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                   advanced=True, allow_warnings=True)
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        severity = results.value(result, SH.resultSeverity)
-        message = results.value(result, SH.resultMessage)
-        findings.append(Finding(
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            file=None, line=None,
-            focus=_show(results, focus),
-            path=_show(results, results.value(result, SH.resultPath)),
-            component=str(results.value(result, SH.sourceConstraintComponent)),
-            message=str(message) if message else "constraint not met",
-            value=_show(results, results.value(result, SH.value)),
-            label=_label(data, focus),
-            shape=_show(results, results.value(result, SH.sourceShape)),
-        ))
-    return findings
-
-
-def check_findings(dataset: Dataset, checks: Iterable[StoredQuery]) -> list[Finding]:
-    """Run each ``-violation`` query; every row is a finding (its ``?focus``, ``?path``, ``?value``, ``?message``)."""
-    findings = []
-    for check in checks:
-        severity = str(check.header.get("severity", "Violation")).capitalize()
-        try:
-            rows = list(dataset.query(parsed(check.text)))
-        except Exception as exc:
-            raise QueryError(f"{check.path}: the check does not run: {exc}; fix the query") from None
-        for row in rows:
-            values = row.asdict()
-            focus = values.get("focus")
-            findings.append(Finding(
-                severity=severity, file=None, line=None,
-                focus=_show(dataset, focus) or "(dataset)",
-                path=_show(dataset, values.get("path")),
-                component=f"query:{check.name}",
-                message=str(values.get("message") or check.summary),
-                value=_show(dataset, values.get("value")),
-                label=_label(dataset, focus) if focus is not None else None,
-                shape=None,
-            ))
-    return findings
-
-
-def validate(files: Iterable[Path] | None = None, project: Project | None = None) -> Report:
-    """Validate the project's curated data, or the given files together with the ontology.
-
-    Raises ``ParseError`` (with file and line) when a file does not parse.
-    """
-    project = project or Project()
-    files = list(files) if files is not None else project.data_files
-    dataset = load_dataset(files, project)
-    data = union_graph(dataset)
-    ontology = load_ontology(project)
-    findings = shacl_findings(data, load_shapes(project), ontology)
-    findings += check_findings(dataset, find_queries(project.query_dir, checks=True))
-    index = SourceIndex(files, project.root)
-    located = []
-    for f in findings:
-        where = index.locate(f.focus) if not f.focus.startswith("_:") else None
-        located.append(Finding(**{**asdict(f), "file": where[0] if where else None,
-                                  "line": where[1] if where else None}))
-    return Report(findings=located, triples=len(data))

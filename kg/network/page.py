@@ -17,42 +17,12 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg.errors import InputError
-from kg.export import write_atomic
-from kg.measures import MEASURES, compute_measures
-from kg.network import (Projection, change_dates, cooperation_network, label, local_name, read_institutions,
-                        read_links)
-from kg.page_template import TEMPLATE
-from kg.store import Project
-from kg.visualise import LEVEL_COLOURS, edge_state, node_colours, tiered_layout
-
-#: The words of the page and the pictures, in each language.
-UI_WORDS = {
-    "en": {
-        "title": "Support network of Vietnamese health institutions", "all_links": "all links, whatever their dates",
-        "as_of": "as of", "search": "Find an institution (diacritics optional)", "supports": "Supports",
-        "supported_by": "Supported by", "partners": "Partners", "size": "Node size", "colour": "Colour by",
-        "level": "Level", "kind": "Kind", "province": "Province", "country": "Country", "snapshot": "Snapshot",
-        "legend_support": "support (arrow: supporter to supported)", "legend_partnership": "partnership, no direction",
-        "legend_planned": "planned, not yet signed", "legend_ended": "ended", "show_planned": "show planned links",
-        "measures": "Measures", "period": "period", "areas": "areas", "techniques": "techniques", "sources": "sources",
-        "no_match": "no match", "unknown": "level not recorded", "other": "other", "shown": "institutions shown",
-        "help": "Click an institution, or search for it, to see whom it supports.", "open": "open",
-        "legend": "Legend",
-    },
-    "vi": {
-        "title": "Mạng lưới hỗ trợ giữa các cơ sở y tế Việt Nam", "all_links": "mọi liên kết, không xét thời hạn",
-        "as_of": "tại ngày", "search": "Tìm cơ sở (gõ có dấu hoặc không dấu)", "supports": "Hỗ trợ",
-        "supported_by": "Được hỗ trợ bởi", "partners": "Đối tác", "size": "Kích thước nút", "colour": "Tô màu theo",
-        "level": "Tuyến", "kind": "Loại hình", "province": "Tỉnh", "country": "Quốc gia", "snapshot": "Lát cắt thời gian",
-        "legend_support": "hỗ trợ (mũi tên: bên hỗ trợ đến bên được hỗ trợ)",
-        "legend_partnership": "hợp tác, không nêu bên hỗ trợ", "legend_planned": "dự kiến, chưa ký kết",
-        "legend_ended": "đã kết thúc", "show_planned": "hiện liên kết dự kiến", "measures": "Chỉ số",
-        "period": "thời hạn", "areas": "lĩnh vực", "techniques": "kỹ thuật", "sources": "nguồn",
-        "no_match": "không tìm thấy", "unknown": "chưa rõ tuyến", "other": "khác", "shown": "cơ sở hiển thị",
-        "help": "Bấm vào một cơ sở, hoặc tìm theo tên, để xem cơ sở đó hỗ trợ những đơn vị nào.", "open": "không thời hạn",
-        "legend": "Chú giải",
-    },
-}
+from kg.graph.export import write_atomic
+from kg.network.measures import MEASURES, compute_measures
+from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name, read_institutions, read_links
+from kg.network.page_template import TEMPLATE
+from kg.graph.files import Project
+from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tiered_layout
 
 
 def vis_network_files() -> tuple[str, str]:

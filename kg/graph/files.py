@@ -24,7 +24,7 @@ _FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".j
 def default_root() -> Path:
     """The project folder: ``$KG_HOME`` if set, else the checkout this package sits in."""
     env = os.environ.get("KG_HOME")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    return Path(env) if env else Path(__file__).resolve().parents[2]
 
 
 @dataclass

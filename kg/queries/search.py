@@ -1,27 +1,24 @@
 """Finding entities by name in any language, without caring about case or Vietnamese diacritics.
 
-Matching works the same on the local graph and on a remote endpoint because it runs on
-``hkg:searchLabel`` literals: every label folded by :func:`fold` (lower case, no
-diacritics, ``đ`` as ``d``, punctuation as spaces). :func:`search_label_graph` builds them
-into their own named graph, which is loaded with the data and pushed with it.
+Candidates come from the folded ``hkg:searchLabel`` literals (:mod:`kg.graph.search_labels`),
+so matching works the same on the local graph, the store and a remote endpoint; each is
+ranked by :func:`match_rank` (exact, prefix, phrase, words in any order, word parts).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal
 
 from kg.errors import QueryError
-from kg.labels import LABEL_PROPERTIES
-from kg.namespaces import GRAPH, HKG, ID, PREFIXES
+from kg.graph.search_labels import SEARCH_GRAPH, add_search_labels, fold, has_search_labels, search_label_graph
+from kg.namespaces import PREFIXES
+from kg.queries.engine import select
 
-#: The named graph that holds the generated search labels.
-SEARCH_GRAPH = GRAPH["search-labels"]
+__all__ = ["KINDS", "Match", "kind_of", "match_rank", "search", "fold", "SEARCH_GRAPH", "add_search_labels",
+           "has_search_labels", "search_label_graph"]
 
-#: Label properties folded into search labels, preferred labels first.
 
 #: Kind of an entity, from the namespace its IRI is minted in (data/README.md, "Prefixes").
 KINDS = {
@@ -32,32 +29,12 @@ KINDS = {
     "approx": "approximation", "scheme": "concept scheme",
 }
 
-#: Letters that Unicode decomposition leaves alone.
-_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
-                          "ß": "ss", "ı": "i", "ł": "l", "Ł": "l"})
 
 _CANDIDATES = """PREFIX hkg: <https://w3id.org/vnhealth/def#>
 SELECT DISTINCT ?entity ?searchLabel WHERE {
   ?entity hkg:searchLabel ?searchLabel .
   FILTER(CONTAINS(?searchLabel, ?_token))
 }"""
-
-
-def fold(text: str) -> str:
-    """``text`` in lower case, without diacritics, every run of other signs as one space.
-
-    >>> fold("Bệnh viện Bạch Mai")
-    'benh vien bach mai'
-    >>> fold("ĐÀ NẴNG") == fold("da nang")
-    True
-    >>> fold("Lao Cai General Hospital No. 2")
-    'lao cai general hospital no 2'
-    >>> fold("Sykehus i Lao Cai-provinsen (det gamle)")
-    'sykehus i lao cai provinsen det gamle'
-    """
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SPECIAL).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def kind_of(iri: str) -> str:
@@ -74,41 +51,6 @@ def kind_of(iri: str) -> str:
         if iri.startswith(ns) and len(ns) > len(best[0]):
             best = (ns, kind)
     return best[1]
-
-
-def search_label_graph(dataset: Graph) -> Graph:
-    """A graph of ``hkg:searchLabel`` literals, one per distinct folded label of every entity.
-
-    Only the project's own individuals and concepts (IRIs under ``https://w3id.org/vnhealth/id/``)
-    get search labels; ontology terms do not.
-    """
-    graph = Graph(identifier=SEARCH_GRAPH)
-    graph.bind("hkg", HKG)
-    for prop in LABEL_PROPERTIES:
-        for subject, label in dataset.subject_objects(prop):
-            if isinstance(subject, URIRef) and str(subject).startswith(str(ID)) and isinstance(label, Literal):
-                folded = fold(str(label))
-                if folded:
-                    graph.add((subject, HKG.searchLabel, Literal(folded)))
-    return graph
-
-
-def add_search_labels(dataset: Dataset) -> Graph:
-    """Put the search labels of ``dataset`` into its named graph ``graph:search-labels`` and return that graph.
-
-    Call it after loading and before exporting or pushing; calling it again rebuilds the graph.
-    """
-    built = search_label_graph(dataset)
-    target = dataset.graph(SEARCH_GRAPH)
-    target.remove((None, None, None))
-    for triple in built:
-        target.add(triple)
-    return target
-
-
-def has_search_labels(dataset: Graph) -> bool:
-    """True when ``dataset`` already holds search labels."""
-    return next(iter(dataset.triples((None, HKG.searchLabel, None))), None) is not None
 
 
 @dataclass(frozen=True, order=True)
@@ -153,8 +95,6 @@ def search(target, text: str, kinds: list[str] | tuple[str, ...] | None = None, 
 
     ``kinds`` keeps only those kinds (``institution``, ``person``, ``technique``, ...).
     """
-    from kg.execution import select  # run locally or remotely; imported late to avoid an import cycle
-
     query = fold(text)
     if not query:
         raise QueryError(f"cannot search for {text!r}: give at least one letter or digit of the name")

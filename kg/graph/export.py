@@ -12,7 +12,7 @@ from rdflib.compare import to_canonical_graph
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES, bind_prefixes
-from kg.store import ONTOLOGY_GRAPH, union_graph
+from kg.graph.files import ONTOLOGY_GRAPH, union_graph
 
 #: format name -> (file suffix, keeps named graphs)
 FORMATS = {

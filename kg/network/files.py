@@ -14,8 +14,8 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import InputError
-from kg.export import write_atomic
-from kg.measures import MeasureResult
+from kg.graph.export import write_atomic
+from kg.network.measures import MeasureResult
 
 #: export format -> file suffix
 NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json"}
@@ -24,7 +24,7 @@ NETWORK_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json"}
 def annotated(graph: nx.Graph, results: dict[str, MeasureResult] | None = None) -> nx.Graph:
     """A copy of ``graph`` with each node-level measure of ``results`` as a node attribute.
 
-    >>> from kg.measures import MEASURES, MeasureResult
+    >>> from kg.network.measures import MEASURES, MeasureResult
     >>> result = MeasureResult(MEASURES["betweenness"], {0: 0.0, 1: 1.0, 2: 0.0}, None, None)
     >>> annotated(nx.path_graph(3), {"betweenness": result}).nodes[1]
     {'betweenness': 1.0}

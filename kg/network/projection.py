@@ -29,8 +29,8 @@ from rdflib.namespace import XSD
 from kg.dates import first_day, last_day, parse_date
 from kg.errors import InputError
 from kg.namespaces import HKG, LEVEL, STATUS
-from kg.queries import parsed, read_query
-from kg.store import Project, load_dataset
+from kg.queries.stored import parsed, read_query
+from kg.graph.files import Project, load_dataset
 
 LINKS_QUERY = "network-links.rq"
 INSTITUTIONS_QUERY = "network-institutions.rq"

@@ -20,9 +20,9 @@ from decimal import Decimal
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from kg.measures import MeasureResult, ranked
+from kg.network.measures import MeasureResult, ranked
 from kg.namespaces import GRAPH, HKG, METRIC, bind_prefixes
-from kg.network import Projection, local_name
+from kg.network.projection import Projection, local_name
 
 
 def snapshot_slug(projection: Projection) -> str:

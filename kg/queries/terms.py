@@ -1,10 +1,10 @@
-"""Turning parameter values into RDF terms, and binding them to a query without pasting text into it.
+"""RDF terms from the text users type, and VALUES blocks that bind them without pasting text into a query.
 
 Values become rdflib terms checked against the parameter's type (grlc/BASIL suffixes:
-``_iri``, ``_xsd_date``, ``_xsd_integer``, ``_en``, ...). Locally they are passed as
-``initBindings``; for a remote endpoint a ``VALUES`` block is built from each term's
-``.n3()`` and put at the start of the query's WHERE group (not at its end: a trailing
-VALUES is joined after FILTERs and aggregates, so it would not bind the same way).
+``_iri``, ``_xsd_date``, ``_xsd_integer``, ``_en``, ...). For a remote endpoint a ``VALUES``
+block is built from each term's ``.n3()`` and put at the start of the query's WHERE group
+(not at its end: a trailing VALUES is joined after FILTERs and aggregates, so it would not
+bind the same way).
 """
 
 from __future__ import annotations
@@ -20,10 +20,16 @@ from rdflib.term import Node
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
+
 #: Characters that may not appear in an IRI (RFC 3987 excludes them; they would also break ``<...>``).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 _PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([\w.-]*)$")
+
 
 #: What a date-like XSD type must look like (lexical space, without time zones).
 _LEXICAL = {
@@ -34,17 +40,6 @@ _LEXICAL = {
     "integer": r"[+-]?\d+",
     "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
     "boolean": r"true|false|1|0",
-}
-
-#: Kinds of entity (kg.search.KINDS values) a parameter name stands for; other names accept any entity.
-ENTITY_KINDS = {
-    "institution": ("institution",), "hospital": ("institution",), "partner": ("institution",),
-    "provider": ("institution",), "recipient": ("institution",), "supporter": ("institution",),
-    "organisation": ("institution",), "organization": ("institution",),
-    "province": ("area",), "area": ("area",), "country": ("area",),
-    "person": ("person",), "technique": ("technique",), "specialty": ("specialty",),
-    "source": ("source",), "agreement": ("agreement",), "cooperation": ("agreement",),
-    "subject": ("institution", "area"), "status": ("status",), "role": ("role",),
 }
 
 
@@ -113,70 +108,6 @@ def typed_literal(text: str, kind: str, where: str) -> Literal:
 def _example(local: str) -> str:
     return {"date": "2025-11-01", "gYear": "2025", "gYearMonth": "2025-11", "gMonthDay": "--11-01",
             "integer": "5", "decimal": "1.5", "boolean": "true"}.get(local, "its XSD lexical form")
-
-
-def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
-    """The IRI a user means by ``text``: an IRI, a prefixed name, or a label in any language.
-
-    A label is matched with :func:`kg.search.search`, restricted to the kinds the parameter
-    ``name`` stands for. The best match wins when it alone is the best; otherwise the error
-    lists the candidates. An IRI or prefixed name must name something in the graph.
-    """
-    from kg.execution import ask
-    from kg.search import search
-
-    iri = expand(text)
-    if iri is not None:
-        if not ask(target, "ASK { { ?_e ?p ?o } UNION { ?s ?p ?_e } }", {"_e": iri}):
-            words = re.sub(r"[-_/#:]+", " ", str(iri).rstrip("/").rsplit("/", 1)[-1]).strip()
-            raise QueryError(f"parameter '{name}': {text} names nothing in the graph; "
-                             f"find the right one with: kg search \"{words}\"")
-        return iri
-    kinds = ENTITY_KINDS.get(name)
-    matches = search(target, text, kinds=kinds)
-    what = " or ".join(kinds) if kinds else "entity"
-    if not matches:
-        close = _close_names(target, text)
-        hint = f" Did you mean: {'; '.join(close)}?" if close else ""
-        raise QueryError(f"parameter '{name}': no {what} is named \"{text}\".{hint} Look names up with "
-                         f"kg search, or give an IRI or prefixed name")
-    best = [m for m in matches if m.rank == matches[0].rank]
-    if len(best) == 1:
-        return URIRef(best[0].iri)
-    from kg.labels import Labels
-
-    labels = Labels(target, "en")
-    labels.prefetch(URIRef(m.iri) for m in best[:10])
-    listed = "".join(f"\n  {_short(m.iri)}  ({m.kind}) {labels.label(URIRef(m.iri))}" for m in best)
-    raise QueryError(f"parameter '{name}': \"{text}\" is ambiguous; it matches {len(best)}:{listed}\n"
-                     f"Give one of these prefixed names instead, e.g. -p {name}={_short(best[0].iri)}")
-
-
-def _close_names(target, text: str, limit: int = 3) -> list[str]:
-    """Search labels that look like ``text`` (a typing slip such as "bach mia"), closest first."""
-    import difflib
-
-    from kg.execution import select
-    from kg.search import fold
-
-    labels = sorted({str(row[0]) for row in select(target, "SELECT DISTINCT ?l WHERE { ?e <https://w3id.org/vnhealth/def#searchLabel> ?l }").rows})
-    return difflib.get_close_matches(fold(text), labels, n=limit, cutoff=0.75)
-
-
-def _short(iri: str) -> str:
-    from kg.results import prefixed
-
-    return prefixed(URIRef(iri))
-
-
-def coerce(target, parameter, text: str) -> Node:
-    """The RDF term for the string ``text`` given to ``parameter`` (a ``kg.queries.Parameter``)."""
-    where = f"parameter '{parameter.name}'"
-    if not isinstance(text, str):
-        return text if isinstance(text, (URIRef, Literal)) else Literal(text)
-    if parameter.kind == "iri":
-        return resolve_entity(target, text, parameter.name)
-    return typed_literal(text, parameter.kind, where)
 
 
 def values_block(bindings: dict[str, Node | Iterable[Node]]) -> str:

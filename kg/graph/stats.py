@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from rdflib import Dataset, Literal
 from rdflib.namespace import RDF, SKOS
 
-from kg.labels import LABEL_PROPERTIES
+from kg.namespaces import LABEL_PROPERTIES
 from kg.namespaces import bind_prefixes
-from kg.store import ONTOLOGY_GRAPH, union_graph
+from kg.graph.files import ONTOLOGY_GRAPH, union_graph
 
 
 

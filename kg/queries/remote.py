@@ -14,10 +14,10 @@ import urllib.request
 
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from kg.binding import check_iri, insert_values
+from kg.queries.terms import check_iri, insert_values
 from kg.errors import EndpointError
-from kg.queries import query_form
-from kg.results import Result
+from kg.queries.stored import query_form
+from kg.queries.results import Result
 
 #: Seconds to wait for an answer before giving up.
 DEFAULT_TIMEOUT = 30
@@ -156,8 +156,8 @@ def push(dataset: Dataset, url: str, graph: str | None = None, timeout: float = 
     graph in one request; the graph is then read back and its size compared, so a partial load
     is reported rather than left unnoticed. Returns the number of triples pushed.
     """
-    from kg.search import add_search_labels, has_search_labels
-    from kg.store import union_graph
+    from kg.graph.search_labels import add_search_labels, has_search_labels
+    from kg.graph.files import union_graph
 
     target = graph_store_url(url, graph)
     if not has_search_labels(dataset):

@@ -1,0 +1,12 @@
+"""The support and cooperation networks: projection from the graph, measures, reports, network files,
+measures as RDF, the picture and the offline page. Built on ``kg.graph`` and ``kg.queries``.
+"""
+
+from kg.network.files import NETWORK_FORMATS, annotated, write_network
+from kg.network.measures import MAIN_MEASURES, MEASURES, MeasureResult, compute_measures
+from kg.network.projection import Link, Projection, project_network, read_institutions, read_links, snapshot_diff
+from kg.network.draw import visualise
+
+__all__ = ["Link", "Projection", "project_network", "read_links", "read_institutions", "snapshot_diff", "MEASURES",
+           "MAIN_MEASURES", "MeasureResult", "compute_measures", "NETWORK_FORMATS", "annotated", "write_network",
+           "visualise"]
