@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 from kg.errors import EndpointError, InputError, KGError, ParseError, QueryError
+from kg.graph.store import GraphStore, open_store
 from kg.queries.engine import select
 from kg.queries.run import load_graph, run_query
 from kg.queries.stored import StoredQuery, find_queries, stored_query
@@ -22,7 +23,7 @@ from kg.validation.report import Finding, Report
 from kg.validation.validator import validate
 
 __all__ = [
-    "load_graph", "query", "dataframe", "run_query", "select", "stored_query", "find_queries", "StoredQuery",
+    "open_store", "GraphStore", "load_graph", "query", "dataframe", "run_query", "select", "stored_query", "find_queries", "StoredQuery",
     "Result", "find", "search", "Match", "fold", "add_search_labels", "search_label_graph", "Endpoint", "push",
     "validate", "Report", "Finding", "KGError", "InputError", "ParseError", "QueryError", "EndpointError",
 ]
@@ -36,14 +37,15 @@ def _target(graph=None, endpoint: str | Endpoint | None = None):
     if graph is not None:
         return graph
     if "graph" not in _loaded:
-        _loaded["graph"] = load_graph()
+        _loaded["graph"] = open_store()
     return _loaded["graph"]
 
 
 def query(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **params) -> list[dict]:
     """Run the stored query ``name`` with keyword parameters; rows as dicts of plain Python values.
 
-    ``graph`` is a dataset from ``load_graph()`` (loaded once and kept when not given);
+    ``graph`` is the project's store (``open_store()``, opened once and kept when not given) or an rdflib
+    dataset from ``load_graph()``;
     ``endpoint`` runs the query on a SPARQL endpoint instead. A parameter that names an entity
     takes an IRI, a prefixed name or a label (``institution="Bach Mai"``); a list runs once per value.
     """

@@ -206,7 +206,7 @@ def test_snapshot_of_the_fixture(small):
 
 
 def test_difference_between_two_dates(small):
-    diff = snapshot_diff(small, "2021-06-15", "2023-08-01", project=Project(ROOT))
+    diff = snapshot_diff(project_network(small, project=Project(ROOT)), "2021-06-15", "2023-08-01")
     assert [l.iri.rsplit("/", 1)[1] for l in diff.added] == ["a-transfers-to-c", "b-with-g"]
     assert [l.iri.rsplit("/", 1)[1] for l in diff.removed] == ["a-trains-b", "a-supports-b"]  # by IRI: activity/, agreement/
 

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from kg.graph.export import FORMATS, export, write_atomic
-from kg.graph.search_labels import add_search_labels
 from kg.graph.stats import compute_stats
-from kg.graph.files import Project, load_dataset
+from kg.graph.files import Project
+from kg.graph.store import open_store
 from kg.validation.validator import validate
 
 NAME = "build"
@@ -18,14 +18,21 @@ DESCRIPTION = """Load the ontology, schemes and curated data; validate them; exp
 format into build/ (build/vnhealth.ttl, .nt, .trig, .nq, .jsonld; build/vnhealth-full.trig
 adds the ontology, the schemes and the folded search labels, ready for a SPARQL store); write the validation report; print a summary.
 
+Every command reads the graph from the store in build/store/, which is built on first use and
+then refreshed: only files whose content changed are parsed again. --rebuild starts afresh.
+
 Exit codes: 0 built and conforms, 1 built but the data does not conform, 2 bad input."""
 EXAMPLES = """examples:
   kg build
+  kg build --rebuild
   kg build -o /tmp/out"""
 
 
 def add_arguments(parser):
     parser.add_argument("-o", "--out-dir", type=Path, metavar="DIR", help="where to write (default: build/)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build the store (build/store/) from scratch instead of refreshing what changed; "
+                             "the cure for a damaged store")
 
 
 def _step(message: str) -> float:
@@ -45,28 +52,30 @@ def run(args) -> int:
     project = Project()
     out = args.out_dir or project.build_dir
     shown = _shown(out)
-    started = _step("loading ontology, schemes and curated data")
-    dataset = load_dataset(project=project)
-    stats = compute_stats(dataset)
+    started = _step("loading ontology, schemes and curated data into the store" + (" (rebuilt)" if args.rebuild else ""))
+    store = open_store(project, rebuild=args.rebuild, progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
+    if store.refresh_note is None:
+        print("  store up to date: nothing to parse", file=sys.stderr, flush=True)
+    stats = compute_stats(store)
 
     _step("validating against shapes/ and queries/*-violation.rq")
-    report = validate(project=project)
+    report = validate(project=project, store=store)
     write_atomic(out / "validation.txt", report.to_text())
     write_atomic(out / "validation.json", report.to_json())
 
     _step(f"exporting into {shown}/")
     written = []
     for fmt, (suffix, _) in FORMATS.items():
-        written.append(export(dataset, fmt, out / f"vnhealth{suffix}"))
-    add_search_labels(dataset)  # the full export serves endpoints: `kg search --endpoint` needs the folded labels
-    written.append(export(dataset, "trig", out / "vnhealth-full.trig", include_ontology=True))
+        written.append(export(store, fmt, out / f"vnhealth{suffix}"))
+    # the full export serves endpoints: `kg search --endpoint` needs the folded labels
+    written.append(export(store, "trig", out / "vnhealth-full.trig", include_ontology=True, include_search=True))
 
     _step("analysing the support network; drawing the page and the picture")
-    from kg.commands.network import build_outputs  # matplotlib and pyvis load only here
+    from kg.network.outputs import write_outputs  # matplotlib and pyvis load only here
 
-    network_text = build_outputs(dataset, out, project)
+    network_text = write_outputs(store, out, project)
 
-    classes = ", ".join(f"{k} {v}" for k, v in stats.classes.most_common(8))
+    classes = ", ".join(f"{k} {v}" for k, v in sorted(stats.classes.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
     print(f"Graph: {stats.triples} triples in {len(stats.graphs)} named graphs; {stats.concepts} SKOS concepts")
     print(f"Entities: {classes}")
     print(f"Validation: {report.count('Violation')} violations, {report.count('Warning')} warnings -> "

@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 from kg.graph.export import FORMATS, export, serialise
-from kg.graph.files import Project, load_data, load_dataset
+from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.queries.run import say
 
 NAME = "export"
 HELP = "export the graph (turtle, ntriples, trig, nquads, jsonld), deterministically"
@@ -28,7 +30,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     project = Project()
-    dataset = load_dataset(project=project) if args.with_ontology else load_data(project=project)
+    dataset = open_store(project, progress=say)
     if args.output:
         export(dataset, args.format, args.output, include_ontology=args.with_ontology)
         print(f"wrote {args.output} ({args.format})", file=sys.stderr)

@@ -10,10 +10,12 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.network.measures import MAIN_MEASURES, MEASURES, check_names, compute_measures
 from kg.dates import parse_date
-from kg.network.projection import project_network, snapshot_diff
+from kg.network.projection import project_network, snapshot, snapshot_diff
 from kg.network.files import NETWORK_FORMATS, annotated, write_network
 from kg.network.report import diff_text, measure_rows, summary
-from kg.graph.files import Project, load_dataset
+from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.queries.run import say
 
 NAME = "network"
 HELP = "rank institutions by network measures; snapshots, differences and exports of the support network"
@@ -73,11 +75,11 @@ def run(args) -> int:
     names = _names(args)
     as_of = parse_date(args.as_of) if args.as_of else None
     project = Project()
-    dataset = load_dataset(project=project)
-    projection = project_network(dataset, as_of, args.include_planned, project)
+    whole = project_network(open_store(project, progress=say), None, args.include_planned, project)
+    projection = snapshot(whole, as_of) if as_of else whole
 
     if args.diff:
-        sys.stdout.write(diff_text(snapshot_diff(dataset, *args.diff, args.include_planned, project), projection, args.lang))
+        sys.stdout.write(diff_text(snapshot_diff(whole, *args.diff, args.include_planned), whole, args.lang))
         return 0
 
     wanted = set(MEASURES) if (args.export or args.write_rdf) else set(names)
@@ -115,32 +117,3 @@ def run(args) -> int:
         json.dump([{c: row.get(c) for c in columns} for row in rows], sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     return 0
-
-
-def build_outputs(dataset, out: Path, project: Project) -> str:
-    """The analysis step of ``kg build``: measures (printed and as RDF), GraphML, the page and the picture in ``out``."""
-    import time
-
-    from rdflib import Dataset
-
-    from kg.graph.export import trig, write_atomic
-    from kg.network.metrics import add_metrics
-    from kg.network.draw import visualise
-
-    clock = time.perf_counter()
-    projection = project_network(dataset, project=project)
-    results = compute_measures(projection)
-    analysis = time.perf_counter() - clock
-    metrics = Dataset()
-    add_metrics(metrics, results, projection)
-    write_atomic(out / "network-metrics.trig", trig(metrics))
-    write_network(annotated(projection.cooperation, results), "graphml", out / "network.graphml")
-    _, page = visualise(out / "network.html", dataset, lang="vi", project=project)
-    _, page_en = visualise(out / "network-en.html", dataset, lang="en", project=project)
-    _, picture = visualise(out / "network.png", dataset, lang="vi", project=project)
-    _, picture_en = visualise(out / "network-en.png", dataset, lang="en", project=project)
-    text = summary(projection, results, MAIN_MEASURES, top=5, lang="en")
-    return (text + f"Network files: network.html, network-en.html (offline page), network.png, network-en.png, "
-            f"network.graphml, network-metrics.trig beside them\n"
-            f"Network timing: projection and measures {analysis:.2f} s; page {page:.1f} s (vi), {page_en:.1f} s (en); "
-            f"picture {picture:.1f} s (vi), {picture_en:.1f} s (en)\n")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-from kg.queries.run import load_graph
+from kg.graph.store import open_store
+from kg.queries.run import say
 from kg.queries.remote import DEFAULT_TIMEOUT, graph_store_url, push
 
 from kg.commands import positive_seconds
@@ -34,7 +35,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     graph_store_url(args.endpoint, args.graph)  # checks the graph IRI before loading anything
-    count = push(load_graph(), args.endpoint, args.graph, args.timeout)
+    count = push(open_store(progress=say), args.endpoint, args.graph, args.timeout)
     where = f"graph <{args.graph}>" if args.graph else "the default graph"
     print(f"pushed {count} triples to {where} of {args.endpoint}")
     return 0

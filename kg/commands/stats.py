@@ -7,7 +7,9 @@ import json
 import sys
 
 from kg.graph.stats import compute_stats
-from kg.graph.files import Project, load_dataset
+from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.queries.run import say
 
 NAME = "stats"
 HELP = "count entities per class, triples per source and labels per language"
@@ -22,7 +24,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    stats = compute_stats(load_dataset(project=Project()))
+    stats = compute_stats(open_store(Project(), progress=say))
     if args.format == "text":
         sys.stdout.write(stats.to_text())
     elif args.format == "csv":

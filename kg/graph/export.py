@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph
+from rdflib import BNode, Dataset, Graph, URIRef  # noqa: F401 - URIRef: doctests
 from rdflib.compare import to_canonical_graph
 
 from kg.errors import InputError
@@ -24,14 +26,30 @@ FORMATS = {
 }
 
 
-def _canonical(graph: Graph) -> Graph:
-    """``graph`` with blank nodes relabelled canonically, so their labels are the same on every run."""
+def _canonical(graph: Graph, scope: str = "") -> Graph:
+    """``graph`` with blank nodes relabelled canonically, so their labels are the same on every run.
+
+    ``scope`` goes before every label: each named graph of a dataset export gets its own
+    (:func:`scope_of`), so that blank nodes of two graphs never share a label, and a reader
+    of N-Quads, TriG or JSON-LD never merges them into one node.
+    """
     if not any(isinstance(t, BNode) for triple in graph for t in triple):
         return graph
     canonical = bind_prefixes(Graph())
-    for triple in to_canonical_graph(graph):
-        canonical.add(triple)
+    scoped = lambda t: BNode(scope + str(t)) if scope and isinstance(t, BNode) else t  # noqa: E731
+    for s, p, o in to_canonical_graph(graph):
+        canonical.add((scoped(s), p, scoped(o)))
     return canonical
+
+
+def scope_of(name) -> str:
+    """A blank node label prefix of its own for the named graph ``name``: its local name and a short hash.
+
+    >>> scope_of(URIRef("https://w3id.org/vnhealth/graph/source-002"))
+    'source002x1ae461'
+    """
+    local = re.sub(r"[^A-Za-z0-9]", "", str(name).rstrip("/").replace("#", "/").rsplit("/", 1)[-1])[:24]
+    return f"{local or 'g'}x{hashlib.sha1(str(name).encode('utf-8')).hexdigest()[:6]}"
 
 
 def _sorted_lines(lines) -> str:
@@ -59,15 +77,16 @@ def nquads(dataset: Dataset, include_ontology: bool = False) -> str:
     """N-Quads keeping every named graph, lines sorted."""
     lines = []
     for graph in _graphs(dataset, include_ontology):
-        canon = _canonical(graph)
+        canon = _canonical(graph, scope_of(graph.identifier))
         name = graph.identifier.n3()
         lines += [f"{s.n3()} {p.n3()} {o.n3()} {name} .\n" for s, p, o in canon]
     return _sorted_lines(lines)
 
 
-def turtle(graph: Graph) -> str:
-    """Turtle with the project prefixes; rdflib orders subjects and predicates, and blank nodes are inlined."""
-    return bind_prefixes(_canonical(graph)).serialize(format="turtle")
+def turtle(graph: Graph, scope: str = "") -> str:
+    """Turtle with the project prefixes; rdflib orders subjects and predicates, and blank nodes are inlined
+    where they are used once (labelled with ``scope`` where not)."""
+    return bind_prefixes(_canonical(graph, scope)).serialize(format="turtle")
 
 
 def trig(dataset: Dataset, include_ontology: bool = False) -> str:
@@ -78,7 +97,7 @@ def trig(dataset: Dataset, include_ontology: bool = False) -> str:
     names = bind_prefixes(Graph()).namespace_manager
     used, blocks = {"graph"}, []
     for graph in _graphs(dataset, include_ontology):
-        lines = turtle(graph).splitlines()
+        lines = turtle(graph, scope_of(graph.identifier)).splitlines()
         used |= {line.split()[1].rstrip(":") for line in lines if line.startswith("@prefix")}
         body = "\n".join(line for line in lines if not line.startswith("@prefix")).strip()
         indented = "\n".join(("    " + line) if line else "" for line in body.splitlines())
@@ -108,7 +127,8 @@ def jsonld(dataset: Dataset, include_ontology: bool = False) -> str:
     context = {p: str(ns) for p, ns in PREFIXES.items()}
     parts = []
     for graph in _graphs(dataset, include_ontology):
-        data = json.loads(_canonical(graph).serialize(format="json-ld", context=context, auto_compact=False))
+        data = json.loads(_canonical(graph, scope_of(graph.identifier)).serialize(format="json-ld", context=context,
+                                                                                   auto_compact=False))
         nodes = data.get("@graph", [data] if isinstance(data, dict) and "@id" in data else data)
         if isinstance(nodes, dict):
             nodes = [nodes]
@@ -117,10 +137,15 @@ def jsonld(dataset: Dataset, include_ontology: bool = False) -> str:
     return json.dumps({"@context": context, "@graph": parts}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def serialise(dataset: Dataset, fmt: str, include_ontology: bool = False) -> str:
-    """The dataset in ``fmt`` (one of ``FORMATS``): merged for Turtle and N-Triples, graph by graph otherwise."""
+def serialise(dataset, fmt: str, include_ontology: bool = False, include_search: bool = False) -> str:
+    """The dataset (an rdflib ``Dataset`` or the store) in ``fmt`` (one of ``FORMATS``): merged for Turtle and
+    N-Triples, graph by graph otherwise. From the store, the search labels come only with ``include_search``."""
+    from kg.graph.store import GraphStore
+
     if fmt not in FORMATS:
         raise InputError(f"unknown export format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if isinstance(dataset, GraphStore):
+        dataset = dataset.dataset(include_ontology=include_ontology, include_search=include_search)
     if fmt == "turtle":
         return turtle(union_graph(dataset, include_ontology))
     if fmt == "ntriples":
@@ -161,6 +186,6 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     return path
 
 
-def export(dataset: Dataset, fmt: str, output: Path, include_ontology: bool = False) -> Path:
+def export(dataset, fmt: str, output: Path, include_ontology: bool = False, include_search: bool = False) -> Path:
     """Serialise and write atomically; returns the path written."""
-    return write_atomic(output, serialise(dataset, fmt, include_ontology))
+    return write_atomic(output, serialise(dataset, fmt, include_ontology, include_search))

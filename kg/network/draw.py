@@ -6,34 +6,47 @@ import time
 from datetime import date
 from pathlib import Path
 
-from rdflib import Dataset
-
 from kg.errors import InputError
-from kg.graph.files import Project, load_dataset
+from kg.graph.files import Project
+from kg.graph.store import open_store
 from kg.network.measures import compute_measures
 from kg.network.page import write_page
 from kg.network.picture import draw_picture, vocabulary_labels
-from kg.network.projection import cooperation_network, project_network
+from kg.network.projection import Projection, cooperation_network, project_network, snapshot
 from kg.network.style import UI_WORDS
 
 
-def visualise(path: Path, dataset: Dataset | None = None, lang: str = "vi", size_by: str = "out_degree",
+def visualise(path: Path, target=None, lang: str = "vi", size_by: str = "out_degree",
               colour_by: str = "level", as_of: date | None = None, include_planned: bool = False,
-              project: Project | None = None) -> tuple[Path, float]:
-    """Draw the network into ``path`` (``.html``, ``.png`` or ``.svg``); returns the path and the seconds taken."""
+              project: Project | None = None, projection: Projection | None = None,
+              words: dict | None = None) -> tuple[Path, float]:
+    """Draw the network into ``path`` (``.html``, ``.png`` or ``.svg``); returns the path and the seconds taken.
+
+    ``projection`` (of the whole graph, every link) and ``words`` (``vocabulary_words``), when
+    given, are used as they are: the graph is not read again. Otherwise both come from
+    ``target`` (default: the project's store).
+    """
     started = time.perf_counter()
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".html", ".png", ".svg"):
         raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
-    project = project or Project()
-    dataset = dataset if dataset is not None else load_dataset(project=project)
-    words = {**vocabulary_labels(dataset, lang), **UI_WORDS[lang]}
+    if projection is None or words is None:
+        project = project or Project()
+        target = target if target is not None else open_store(project)
+        projection = projection or project_network(target, None, include_planned, project)
+        words = words or vocabulary_words(target, lang)
     if suffix == ".html":
-        write_page(path, dataset, lang, size_by, colour_by, as_of, include_planned, project, words)
+        write_page(path, projection, lang, size_by, colour_by, as_of, include_planned, words)
     else:
-        projection = project_network(dataset, as_of, include_planned, project)
-        results = compute_measures(projection, [size_by])
-        drawing = cooperation_network(projection.links, projection.institutions, include_planned=True)
-        draw_picture(projection, drawing, results, path, lang, size_by, colour_by, words)
+        shown = snapshot(projection, as_of)
+        shown.include_planned = include_planned
+        results = compute_measures(shown, [size_by])
+        drawing = cooperation_network(shown.links, shown.institutions, include_planned=True)
+        draw_picture(shown, drawing, results, path, lang, size_by, colour_by, words)
     return path, time.perf_counter() - started
+
+
+def vocabulary_words(target, lang: str) -> dict[str, str]:
+    """The words of the page and the picture in ``lang``: the vocabulary's labels, then the interface's own."""
+    return {**vocabulary_labels(target, lang), **UI_WORDS[lang]}

@@ -14,14 +14,11 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Dataset
-
 from kg.errors import InputError
 from kg.graph.export import write_atomic
 from kg.network.measures import MEASURES, compute_measures
-from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name, read_institutions, read_links
+from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name
 from kg.network.page_template import TEMPLATE
-from kg.graph.files import Project
 from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tiered_layout
 
 
@@ -40,29 +37,31 @@ def vis_network_files() -> tuple[str, str]:
     return (folder / "vis-network.min.js").read_text(encoding="utf-8"), (folder / "vis-network.css").read_text(encoding="utf-8")
 
 
-def _snapshots(dataset, links, as_of, project, words) -> tuple[list[dict], int]:
+def _snapshots(links, as_of, words) -> tuple[list[dict], int]:
     index = {link.key: i for i, link in enumerate(links)}
     days = change_dates(links)
     if as_of and as_of not in days:
         days = sorted(days + [as_of])
     snaps = [{"date": None, "label": words["all_links"], "links": list(range(len(links)))}]
     for day in days:
-        kept = [index[l.key] for l in read_links(dataset, day, project) if l.key in index]
+        kept = [index[l.key] for l in links if l.in_force(day)]
         snaps.append({"date": day.isoformat(), "label": f"{words['as_of']} {day.isoformat()}", "links": sorted(kept)})
     initial = next((i for i, s in enumerate(snaps) if as_of and s["date"] == as_of.isoformat()), 0)
     return snaps, initial
 
 
-def page_data(dataset: Dataset, lang: str, size_by: str, colour_by: str, as_of: date | None, include_planned: bool,
-              project: Project, words: dict) -> dict:
-    """Everything the page shows, as JSON-ready data: nodes, edges, links, snapshots, measures and words."""
-    links = read_links(dataset, None, project)
-    institutions = read_institutions(dataset, project)
+def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, as_of: date | None,
+              include_planned: bool, words: dict) -> dict:
+    """Everything the page shows, as JSON-ready data: nodes, edges, links, snapshots, measures and words.
+
+    ``projection`` holds every link of the graph; each snapshot keeps those in force on its date.
+    """
+    links, institutions = projection.links, projection.institutions
     drawing = cooperation_network(links, institutions, include_planned=True)
     pos = tiered_layout(drawing, width=1.0)
     by_level, level_legend = node_colours(drawing, "level")
     by_kind, kind_legend = node_colours(drawing, "kind")
-    snapshots, initial = _snapshots(dataset, links, as_of, project, words)
+    snapshots, initial = _snapshots(links, as_of, words)
     scores = [m.name for m in MEASURES.values() if m.kind == "score"]
     for snap in snapshots:  # measures of each snapshot, so that node sizes follow the date chosen
         kept = [links[i] for i in snap["links"]]
@@ -105,11 +104,10 @@ def render_page(data: dict) -> str:
             .replace("{{DATA}}", payload).replace("{{LANG}}", data["lang"]).replace("{{TITLE}}", data["words"]["title"]))
 
 
-def write_page(path: Path, dataset: Dataset, lang: str = "vi", size_by: str = "out_degree", colour_by: str = "level",
-               as_of: date | None = None, include_planned: bool = False, project: Project | None = None,
+def write_page(path: Path, projection: Projection, lang: str = "vi", size_by: str = "out_degree",
+               colour_by: str = "level", as_of: date | None = None, include_planned: bool = False,
                words: dict | None = None) -> Path:
-    """Write the self-contained page to ``path``; returns the path."""
-    project = project or Project()
+    """Write the self-contained page of ``projection`` (every link of the graph) to ``path``; returns the path."""
     words = words or UI_WORDS[lang]
-    return write_atomic(Path(path), render_page(page_data(dataset, lang, size_by, colour_by, as_of, include_planned,
-                                                          project, words)))
+    return write_atomic(Path(path), render_page(page_data(projection, lang, size_by, colour_by, as_of, include_planned,
+                                                          words)))

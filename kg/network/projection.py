@@ -23,14 +23,16 @@ from datetime import date, timedelta
 from functools import cached_property
 
 import networkx as nx
-from rdflib import Dataset, Literal
+from rdflib import Literal
 from rdflib.namespace import XSD
 
 from kg.dates import first_day, last_day, parse_date
 from kg.errors import InputError
 from kg.namespaces import HKG, LEVEL, STATUS
-from kg.queries.stored import parsed, read_query
-from kg.graph.files import Project, load_dataset
+from kg.queries.engine import select
+from kg.queries.stored import read_query
+from kg.graph.files import Project
+from kg.graph.store import open_store
 
 LINKS_QUERY = "network-links.rq"
 INSTITUTIONS_QUERY = "network-institutions.rq"
@@ -62,6 +64,21 @@ class Link:
     def key(self) -> tuple[str, str, str]:
         return (self.iri, self.source, self.target)
 
+    def in_force(self, day: date) -> bool:
+        """True when the link is in force on ``day``, by the rule ``network-links.rq`` applies for ``asof``.
+
+        Dates are compared as ISO text cut to their own precision: a start "2021" counts from
+        1 January 2021, an end "2022" lasts to 31 December 2022, "--01-21" limits nothing.
+
+        >>> link = Link("urn:l", (), "urn:a", "urn:b", True, start="2021", end="2022-06")
+        >>> [link.in_force(date(y, m, d)) for y, m, d in ((2020, 12, 31), (2021, 1, 1), (2022, 6, 30), (2022, 7, 1))]
+        [False, True, True, False]
+        """
+        text = day.isoformat()
+        start, end = (self.start or "")[:10], (self.end or "")[:10]
+        return ((not start or start.startswith("--") or start <= text[:len(start)])
+                and (not end or end.startswith("--") or text[:len(end)] <= end))
+
 
 def local_name(iri: str) -> str:
     """The last segment of an IRI.
@@ -78,26 +95,31 @@ def _split(text, sep=" ") -> tuple[str, ...]:
     return tuple(sorted(p.strip() for p in str(text or "").split(sep) if p.strip()))
 
 
-def stored_query(name: str, project: Project | None = None):
-    """The parsed stored query ``queries/<name>`` (parsed once per text by ``kg.queries.parsed``).
+def stored_query(name: str, project: Project | None = None) -> str:
+    """The text of the stored query ``queries/<name>``, checked to parse.
 
     A missing file or a body that does not parse is a ``KGError`` naming the file.
     """
     path = (project or Project()).query_dir / name
     if not path.is_file():
         raise InputError(f"{path}: stored query not found; the network needs queries/{name} in the project folder")
-    return parsed(read_query(path).text)
+    return read_query(path).text
 
 
-def read_links(dataset: Dataset, as_of: date | str | None = None, project: Project | None = None) -> list[Link]:
-    """Every link of ``dataset`` (only those in force on ``as_of`` when given), planned ones included."""
+def _rows(target, text: str, bindings: dict | None = None) -> list[dict]:
+    result = select(target, text, bindings)
+    return [dict(zip(result.variables, row)) for row in result.rows]
+
+
+def read_links(target, as_of: date | str | None = None, project: Project | None = None) -> list[Link]:
+    """Every link of ``target`` (the store, a dataset or an endpoint; only those in force on ``as_of`` when given),
+    planned ones included."""
     query = stored_query(LINKS_QUERY, project)
     bindings = {}
     if as_of is not None:
         bindings["__asof_xsd_date"] = Literal(parse_date(as_of).isoformat(), datatype=XSD.date)
     links = []
-    for row in dataset.query(query, initBindings=bindings):
-        value = row.asdict()
+    for value in _rows(target, query, bindings):
         text = {k: (str(v) if v is not None else None) for k, v in value.items()}
         labels = {lang: {"areas": _split(text.get(f"areas{lang.title()}"), ";"),
                          "techniques": _split(text.get(f"techniques{lang.title()}"), ";")} for lang in ("en", "vi")}
@@ -109,11 +131,11 @@ def read_links(dataset: Dataset, as_of: date | str | None = None, project: Proje
     return links
 
 
-def read_institutions(dataset: Dataset, project: Project | None = None) -> dict[str, dict]:
+def read_institutions(target, project: Project | None = None) -> dict[str, dict]:
     """The institutions that take part in some link, as node attribute dictionaries keyed by IRI."""
     nodes = {}
-    for row in dataset.query(stored_query(INSTITUTIONS_QUERY, project)):
-        v = {k: (str(x) if x is not None else None) for k, x in row.asdict().items()}
+    for row in _rows(target, stored_query(INSTITUTIONS_QUERY, project)):
+        v = {k: (str(x) if x is not None else None) for k, x in row.items()}
         level = local_name(v.get("levelOf") or "") or None
         nodes[v["node"]] = {
             "label_vi": v.get("labelViOf") or v.get("labelEnOf") or local_name(v["node"]),
@@ -229,13 +251,29 @@ class Projection:
         return [l for l in self.links if l.planned]
 
 
-def project_network(dataset: Dataset | None = None, as_of: date | str | None = None, include_planned: bool = False,
-                    project: Project | None = None) -> Projection:
-    """Run the two stored queries on ``dataset`` (default: the curated graph) and keep the result."""
+def project_network(target=None, as_of: date | str | None = None, include_planned: bool = False,
+                    project: Project | None = None, links: list[Link] | None = None,
+                    institutions: dict[str, dict] | None = None) -> Projection:
+    """Run the two stored queries on ``target`` (default: the project's store) and keep the result.
+
+    Given ``links`` and ``institutions`` of the whole graph (from an earlier projection), the
+    snapshot is filtered in memory by :meth:`Link.in_force` and the graph is not read again.
+    """
     project = project or Project()
-    dataset = dataset if dataset is not None else load_dataset(project=project)
     as_of = parse_date(as_of) if as_of is not None else None
-    return Projection(read_links(dataset, as_of, project), read_institutions(dataset, project), as_of, include_planned)
+    if links is None or institutions is None:
+        target = target if target is not None else open_store(project)
+        links = read_links(target, as_of, project)
+        institutions = read_institutions(target, project)
+    elif as_of is not None:
+        links = [link for link in links if link.in_force(as_of)]
+    return Projection(links, institutions, as_of, include_planned)
+
+
+def snapshot(projection: Projection, as_of: date | str | None) -> Projection:
+    """The projection of the links of ``projection`` in force on ``as_of``, without reading the graph again."""
+    return project_network(None, as_of, projection.include_planned, links=projection.links,
+                           institutions=projection.institutions)
 
 
 def change_dates(links: list[Link]) -> list[date]:
@@ -254,13 +292,13 @@ class SnapshotDiff:
     removed: list[Link]
 
 
-def snapshot_diff(dataset: Dataset, before: date | str, after: date | str, include_planned: bool = False,
-                  project: Project | None = None) -> SnapshotDiff:
-    """The links in force on ``after`` but not on ``before`` (added), and the other way round (removed)."""
+def snapshot_diff(projection: Projection, before: date | str, after: date | str,
+                  include_planned: bool = False) -> SnapshotDiff:
+    """The links in force on ``after`` but not on ``before`` (added), and the other way round (removed),
+    among the links of ``projection`` (of the whole graph)."""
     before, after = parse_date(before, "first date"), parse_date(after, "second date")
     keep = (lambda l: include_planned or not l.planned)
-    old = {l.key: l for l in read_links(dataset, before, project) if keep(l)}
-    new = {l.key: l for l in read_links(dataset, after, project) if keep(l)}
+    old = {l.key: l for l in projection.links if keep(l) and l.in_force(before)}
+    new = {l.key: l for l in projection.links if keep(l) and l.in_force(after)}
     return SnapshotDiff(before, after, [new[k] for k in sorted(new.keys() - old.keys())],
                         [old[k] for k in sorted(old.keys() - new.keys())])
-

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 from kg.errors import QueryError
+from kg.graph.store import GraphStore
 from kg.queries.stored import parsed
+from kg.queries.terms import insert_values
 
 
 def _local(target, text: str, bindings: dict | None):
@@ -27,14 +29,46 @@ def _local(target, text: str, bindings: dict | None):
         return Result(["subject", "predicate", "object"], sorted(tuple(t) for t in answer.graph))
     return Result([str(v) for v in answer.vars], [tuple(row) for row in answer])
 
-def select(target, text: str, bindings: dict | None = None):
-    """Run SPARQL ``text`` on ``target`` (an rdflib graph or dataset, or a ``kg.queries.remote.Endpoint``).
+def _stored(target: GraphStore, text: str, bindings: dict | None):
+    """Run ``text`` on the persistent store with Oxigraph's engine.
 
-    ``bindings`` maps variable names to RDF terms: ``initBindings`` locally, a VALUES block remotely.
-    Returns a ``kg.queries.results.Result``.
+    Bindings go into a VALUES block at the start of the WHERE group, as for a remote endpoint
+    (Oxigraph substitutes only variables the query projects).
+    """
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    from kg.graph.store import to_rdflib
+    from kg.queries.results import Result
+
+    for name, value in (bindings or {}).items():
+        if isinstance(value, (list, tuple)):
+            raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
+    try:
+        answer = target.query(insert_values(text, bindings) if bindings else text)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result(["ask"], [(Literal(bool(answer)),)])
+        if isinstance(answer, ox.QueryTriples):
+            triples = {(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer}
+            return Result(["subject", "predicate", "object"], sorted(triples))
+        variables = [v.value for v in answer.variables]
+        width = range(len(variables))
+        return Result(variables, [tuple(to_rdflib(row[i]) for i in width) for row in answer])
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+
+
+def select(target, text: str, bindings: dict | None = None):
+    """Run SPARQL ``text`` on ``target``: the persistent store (``kg.graph.store.GraphStore``), an rdflib
+    graph or dataset, or a ``kg.queries.remote.Endpoint``.
+
+    ``bindings`` maps variable names to RDF terms: pre-bound on the store, ``initBindings`` on rdflib,
+    a VALUES block remotely. Returns a ``kg.queries.results.Result``.
     """
     from kg.queries.remote import Endpoint
 
+    if isinstance(target, GraphStore):
+        return _stored(target, text, bindings)
     if isinstance(target, Endpoint):
         return target.select(text, bindings)
     return _local(target, text, bindings)

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from kg.queries.terms import check_iri, insert_values
 from kg.errors import EndpointError
@@ -147,8 +147,9 @@ def _request(method: str, url: str, timeout: float, body: bytes | None = None, h
                             f"or raise --timeout (now {timeout:g} s)") from None
 
 
-def push(dataset: Dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
-    """Replace the default graph (or ``graph``) at the Graph Store endpoint ``url`` with ``dataset``.
+def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Replace the default graph (or ``graph``) at the Graph Store endpoint ``url`` with ``dataset``
+    (the store, or an rdflib dataset).
 
     The whole dataset (ontology, schemes, data and search labels) is serialised first as one
     N-Triples document and sent with a single ``PUT``
@@ -159,10 +160,15 @@ def push(dataset: Dataset, url: str, graph: str | None = None, timeout: float = 
     from kg.graph.search_labels import add_search_labels, has_search_labels
     from kg.graph.files import union_graph
 
+    from kg.graph.store import GraphStore
+
     target = graph_store_url(url, graph)
-    if not has_search_labels(dataset):
-        add_search_labels(dataset)
-    body = union_graph(dataset, include_ontology=True).serialize(format="nt", encoding="utf-8")
+    if isinstance(dataset, GraphStore):  # the store holds the search labels already
+        body = dataset.ntriples()
+    else:
+        if not has_search_labels(dataset):
+            add_search_labels(dataset)
+        body = union_graph(dataset, include_ontology=True).serialize(format="nt", encoding="utf-8")
     expected = sum(1 for line in body.splitlines() if line.strip())
     _request("PUT", target, timeout, body, {"Content-Type": "application/n-triples"})
     back = _request("GET", target, timeout, None, {"Accept": "application/n-triples"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.errors import QueryError
+from kg.graph.store import open_store
 from kg.queries.engine import select
 from kg.queries.stored import StoredQuery, stored_query
 
@@ -72,6 +73,15 @@ def run_query(query: StoredQuery | str, target, params: dict | None = None):
         result = part if result is None else Result(result.variables, result.rows + part.rows)
     return result
 
+def say(message: str) -> None:
+    """Progress of long work (building or refreshing the store), one line on standard error when it is a
+    terminal: results go to standard output, and logs and pipes get only what they asked for."""
+    import sys
+
+    if sys.stderr.isatty():
+        print(f"* {message}", file=sys.stderr, flush=True)
+
+
 def load_graph(project=None):
     """The ontology, schemes, curated data and search labels as one queryable rdflib ``Dataset``."""
     from kg.graph.search_labels import add_search_labels, has_search_labels
@@ -83,7 +93,8 @@ def load_graph(project=None):
     return dataset
 
 def open_target(endpoint: str | None = None, timeout: float | None = None, graph: str | None = None):
-    """Where to run queries: a ``kg.queries.remote.Endpoint`` when ``endpoint`` is given, else the local graph."""
+    """Where to run queries: a ``kg.queries.remote.Endpoint`` when ``endpoint`` is given, else the project's store
+    (refreshed first when a file changed, saying so on standard error)."""
     from kg.queries.remote import DEFAULT_TIMEOUT, Endpoint
 
     if endpoint:
@@ -93,5 +104,5 @@ def open_target(endpoint: str | None = None, timeout: float | None = None, graph
 
         raise InputError(f"--graph {graph} names a graph on an endpoint; give --endpoint URL too, "
                          "or leave --graph out to query the local graph")
-    return load_graph()
+    return open_store(progress=say)
 

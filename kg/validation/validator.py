@@ -9,13 +9,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import QueryError
-from kg.graph.files import Project, SourceIndex, load_dataset, load_ontology, load_shapes, union_graph
+from kg.graph.files import ONTOLOGY_GRAPH, Project, SourceIndex, load_shapes
+from kg.graph.store import GraphStore, memory_store, open_store
 from kg.namespaces import SH
-from kg.queries.stored import StoredQuery, find_queries, parsed
+from kg.queries.engine import select
+from kg.queries.stored import StoredQuery, find_queries
 from kg.validation.report import Finding, Report
 
 
@@ -63,17 +65,18 @@ def shacl_findings(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]
     return findings
 
 
-def check_findings(dataset: Dataset, checks: Iterable[StoredQuery]) -> list[Finding]:
-    """Run each ``-violation`` query; every row is a finding (its ``?focus``, ``?path``, ``?value``, ``?message``)."""
+def check_findings(dataset, checks: Iterable[StoredQuery]) -> list[Finding]:
+    """Run each ``-violation`` query on ``dataset`` (the store or an rdflib dataset); every row is a finding
+    (its ``?focus``, ``?path``, ``?value``, ``?message``)."""
     findings = []
     for check in checks:
         severity = str(check.header.get("severity", "Violation")).capitalize()
         try:
-            rows = list(dataset.query(parsed(check.text)))
+            result = select(dataset, check.text)
         except Exception as exc:
             raise QueryError(f"{check.path}: the check does not run: {exc}; fix the query") from None
-        for row in rows:
-            values = row.asdict()
+        for row in result.rows:
+            values = {k: v for k, v in zip(result.variables, row) if v is not None}
             focus = values.get("focus")
             findings.append(Finding(
                 severity=severity, file=None, line=None,
@@ -88,18 +91,24 @@ def check_findings(dataset: Dataset, checks: Iterable[StoredQuery]) -> list[Find
     return findings
 
 
-def validate(files: Iterable[Path] | None = None, project: Project | None = None) -> Report:
-    """Validate the project's curated data, or the given files together with the ontology.
+def validate(files: Iterable[Path] | None = None, project: Project | None = None,
+             store: GraphStore | None = None) -> Report:
+    """Validate the project's curated data (from its store), or the given files together with the ontology.
 
-    Raises ``ParseError`` (with file and line) when a file does not parse.
+    ``store`` is the project's store when the caller has it open already. Raises ``ParseError``
+    (with file and line) when a file does not parse.
     """
     project = project or Project()
-    files = list(files) if files is not None else project.data_files
-    dataset = load_dataset(files, project)
-    data = union_graph(dataset)
-    ontology = load_ontology(project)
+    if files is not None:
+        files = list(files)
+        target = memory_store(files, project)
+    else:
+        files = project.data_files
+        target = store if store is not None else open_store(project)
+    data = target.union_graph()
+    ontology = target.rdflib_graph(str(ONTOLOGY_GRAPH))
     findings = shacl_findings(data, load_shapes(project), ontology)
-    findings += check_findings(dataset, find_queries(project.query_dir, checks=True))
+    findings += check_findings(target, find_queries(project.query_dir, checks=True))
     index = SourceIndex(files, project.root)
     located = []
     for f in findings:
