@@ -39,3 +39,11 @@ def sample(project):
     dataset = load_dataset([TESTS / "fixtures" / "queries" / "sample.trig"], project)
     add_search_labels(dataset)
     return dataset
+
+
+@pytest.fixture(scope="session")
+def store(project, tmp_path_factory):
+    """The project's persistent store, built afresh in a folder of the test session (read-only: do not add to it)."""
+    from kg.graph.store import open_store
+
+    return open_store(project, location=tmp_path_factory.mktemp("store") / "store")

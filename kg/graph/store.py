@@ -321,7 +321,7 @@ def _load(store: ox.Store, sources: list[SourceFile], progress: Callable[[str], 
 
     def stream():
         for n, source in enumerate(sources, start=1):
-            if progress and (len(sources) < 50 or n % 50 == 0 or n == len(sources)):
+            if progress and len(sources) >= 50 and (n % 50 == 0 or n == len(sources)):
                 progress(f"loading {n}/{len(sources)} {source.key}")
             written[source.key] = set()
             yield from _quads(source, written[source.key])
@@ -386,12 +386,23 @@ class StoreLocation:
             os.replace(tmp, path)
 
     def next_version(self) -> str:
-        numbers = [int(p.name[1:]) for p in self.folder.glob("v[0-9]*") if p.is_dir() and p.name[1:].isdigit()]
-        return f"v{max(numbers, default=0) + 1:06d}"
+        """A version name never used before in this folder (a counter kept under the lock survives failed refreshes)."""
+        names = [p.name.removesuffix(".json") for p in self.folder.glob("v[0-9]*")] + [self.current() or ""]
+        numbers = [int(n[1:]) for n in names if n[1:].isdigit()]
+        counter = self.folder / "counter"
+        try:
+            numbers.append(int(counter.read_text(encoding="utf-8").strip()))
+        except (OSError, ValueError):
+            pass
+        number = max(numbers, default=0) + 1
+        tmp = counter.with_name(".counter.tmp")
+        tmp.write_text(f"{number}\n", encoding="utf-8")
+        os.replace(tmp, counter)
+        return f"v{number:06d}"
 
     def collect(self, keep: set[str]) -> None:
         """Remove versions (and their manifests) other than ``keep``; half-written ones included."""
-        for path in self.folder.glob("v[0-9]*"):
+        for path in self.folder.glob("v[0-9]*"):  # not the counter, the lock or the pointer
             name = path.name.removesuffix(".json")
             if name not in keep:
                 if path.is_dir():
@@ -485,6 +496,7 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
     new = place.next_version()
     place.collect({version} if version else set())  # leftovers of refreshes that died
     target = place.folder / new
+    store = None
     try:
         if version:
             current = _open_read_only(place, version)
@@ -521,6 +533,10 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
                  store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         del store
     except BaseException:
+        store = None  # close the half-written database before removing it, or closing would write into it again
+        import gc
+
+        gc.collect()
         shutil.rmtree(target, ignore_errors=True)
         raise
     files = {}
