@@ -47,3 +47,11 @@ def store(project, tmp_path_factory):
     from kg.graph.store import open_store
 
     return open_store(project, location=tmp_path_factory.mktemp("store") / "store")
+
+
+@pytest.fixture(scope="session")
+def sample_store(project):
+    """The small query fixture in an in-memory store (Oxigraph's engine), with its search labels."""
+    from kg.graph.store import memory_store
+
+    return memory_store([TESTS / "fixtures" / "queries" / "sample.trig"], project)
