@@ -17,12 +17,30 @@ from kg.errors import KGError
 COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "visualise"]
 
 
-def _modules():
-    return [importlib.import_module(f"kg.commands.{name}") for name in COMMANDS]
+def _modules(only: str | None = None):
+    return [importlib.import_module(f"kg.commands.{name}") for name in COMMANDS if only in (None, name)]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``kg`` and every subcommand."""
+def command_of(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv``, if any: the first word that is not an option or the value of ``--root``.
+
+    >>> command_of(["--root", "query", "stats"]), command_of(["query", "x"]), command_of(["--help"])
+    ('stats', 'query', None)
+    """
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--root":
+            skip = True
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``kg`` and every subcommand (or only the subcommand ``only``: a command then
+    imports its own module alone, and starts faster)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -40,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, metavar="DIR",
                         help="project folder holding ontology/, data/, shapes/, queries/ (default: this checkout)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _modules():
+    for module in _modules(only):
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION,
                              epilog=getattr(module, "EXAMPLES", None),
                              formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -51,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments) and return the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help

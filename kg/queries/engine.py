@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg.errors import QueryError
 from kg.graph.store import GraphStore
-from kg.queries.stored import parsed
+from kg.queries.stored import parsed, refuse_service
 from kg.queries.terms import insert_values
 
 
@@ -54,7 +54,9 @@ def _stored(target: GraphStore, text: str, bindings: dict | None):
         variables = [v.value for v in answer.variables]
         width = range(len(variables))
         return Result(variables, [tuple(to_rdflib(row[i]) for i in width) for row in answer])
-    except (SyntaxError, ValueError, OSError) as exc:
+    except SyntaxError as exc:
+        raise QueryError(f"the SPARQL does not parse: {exc}") from None
+    except (ValueError, OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
 
 
@@ -67,10 +69,11 @@ def select(target, text: str, bindings: dict | None = None):
     """
     from kg.queries.remote import Endpoint
 
-    if isinstance(target, GraphStore):
-        return _stored(target, text, bindings)
     if isinstance(target, Endpoint):
         return target.select(text, bindings)
+    refuse_service(text)
+    if isinstance(target, GraphStore):
+        return _stored(target, text, bindings)
     return _local(target, text, bindings)
 
 def ask(target, text: str, bindings: dict | None = None) -> bool:

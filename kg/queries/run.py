@@ -69,7 +69,12 @@ def run_query(query: StoredQuery | str, target, params: dict | None = None):
         query = stored_query(query)
     result = None
     for bindings in bindings_for(query, target, params):
-        part = select(target, query.text, bindings)
+        try:
+            part = select(target, query.text, bindings)
+        except QueryError as exc:
+            if query.path.suffix == ".rq" and query.path.is_file() and not str(exc).startswith(str(query.path)):
+                raise QueryError(f"{query.path}: {exc}") from None
+            raise
         result = part if result is None else Result(result.variables, result.rows + part.rows)
     return result
 

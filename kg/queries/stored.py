@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
@@ -129,7 +128,11 @@ def query_parameters(text: str) -> list[Parameter]:
 
 
 def read_query(path: Path, check_syntax: bool = True) -> StoredQuery:
-    """Parse one ``.rq`` file; a bad header, a missing summary or a body the parser rejects is a ``QueryError``."""
+    """Parse one ``.rq`` file; a bad header, a missing summary or a body the parser rejects is a ``QueryError``.
+
+    ``check_syntax`` parses the body with rdflib, the strictest of the engines the queries meet
+    (it takes half a second); without it a syntax error surfaces when the query runs.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -171,7 +174,46 @@ def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
         known = f"did you mean {', '.join(close)}?" if close else f"known queries: {', '.join(names) or '(none)'}."
         raise QueryError(f"no stored query '{name}' in {folder.name}/; {known} "
                          "Run 'kg queries' to see what each answers")
-    return read_query(path)
+    return read_query(path, check_syntax=False)
+
+
+def refuse_service(text: str, where: str = "the query") -> None:
+    """Refuse a query that calls another endpoint with SERVICE: the local graph answers only from itself.
+
+    >>> refuse_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
+    >>> refuse_service("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    kg.errors.QueryError: the query calls another endpoint with SERVICE, which the local graph never does; run it on that endpoint with --endpoint URL instead
+    """
+    clean = re.sub(r'#[^\n]*|<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', " ", text)
+    if re.search(r"\bSERVICE\b", clean, flags=re.I):
+        raise QueryError(f"{where} calls another endpoint with SERVICE, which the local graph never does; "
+                         "run it on that endpoint with --endpoint URL instead")
+
+
+def syntax_error(text: str) -> str | None:
+    """The reason why ``text`` is not SPARQL 1.1, or None when it parses.
+
+    Oxigraph checks it on an empty store (a millisecond); a query with SERVICE is only parsed,
+    by rdflib, so that checking it never calls the endpoint it names.
+    """
+    import pyoxigraph
+
+    try:
+        refuse_service(text)
+    except QueryError:
+        try:
+            parsed(text)
+        except Exception as exc:
+            return str(exc)
+        return None
+    try:
+        pyoxigraph.Store().query(text)
+    except SyntaxError as exc:
+        return str(exc)
+    except Exception:  # it parses; running it on nothing may still fail (a type error in a BIND, ...)
+        return None
+    return None
 
 
 def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
@@ -179,15 +221,16 @@ def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
     declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text)}
     missing = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p.lower() not in declared)
     full = missing + text
-    try:
-        parsed(full)
-    except Exception:
+    problem = syntax_error(full)
+    if problem is not None:
+        from rdflib.plugins.sparql import prepareQuery
+
         try:  # parse the user's own text again, so that line and column point into it
             prepareQuery(text, initNs={p: str(ns) for p, ns in PREFIXES.items()})
-            reason = "it does not parse"
+            reason = problem
         except Exception as exc:
             reason = str(exc)
-        raise QueryError(f"{source}: the SPARQL does not parse: {reason}") from None
+        raise QueryError(f"{source}: the SPARQL does not parse: {reason}")
     header = parse_header(text, source)
     return StoredQuery(name=Path(source).stem if source != "<query>" else "query", path=Path(source),
                        header=header, text=full, parameters=query_parameters(text))
@@ -195,5 +238,10 @@ def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
 
 @functools.lru_cache(maxsize=256)
 def parsed(text: str):
-    """The parsed and translated query, kept: parsing takes longer than running most queries here."""
+    """The query parsed and translated by rdflib, kept: parsing takes longer than running most queries here.
+
+    (rdflib's SPARQL parser is imported only here: loading it takes a tenth of a second.)
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
