@@ -120,7 +120,7 @@ def test_a_refresh_that_dies_half_way_publishes_nothing(home, monkeypatch):
     source = home / "data" / "sources" / "002-lao-cai-health-sector-2025.trig"
     source.write_text(source.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
 
-    def killed(store):
+    def killed(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store_module, "_rebuild_search", killed)
@@ -178,3 +178,21 @@ def test_memory_store_of_named_files_writes_nothing(home):
 def test_queries_see_the_union_of_the_graphs(store):
     variables, rows = store.rows("SELECT (COUNT(DISTINCT ?h) AS ?n) WHERE { ?h a <https://w3id.org/vnhealth/def#RegionalHospital> }")
     assert (variables, [r[0].toPython() for r in rows]) == (["n"], [3])
+
+
+def test_a_refresh_updates_the_search_labels_of_what_changed(home):
+    import kg
+
+    store = open_store(Project(home))
+    assert [m.iri for m in kg.find("lai chau provincial general", graph=store)][:1] == [
+        "https://w3id.org/vnhealth/id/org/lai-chau-provincial-general-hospital"]
+    places = home / "data" / "reference" / "institutions.trig"
+    places.write_text(places.read_text(encoding="utf-8").replace('"Lai Chau Provincial General Hospital"@en',
+                                                                 '"Lai Chau Renamed Hospital"@en'), encoding="utf-8")
+    refreshed = open_store(Project(home))
+    assert kg.find("lai chau renamed", graph=refreshed)[0].iri.endswith("/lai-chau-provincial-general-hospital")
+    assert kg.find("lai chau provincial general hospital", graph=refreshed, kinds=["institution"]) == []
+    rebuilt = open_store(Project(home), rebuild=True)
+    assert sorted(rebuilt.rows("SELECT ?s ?l WHERE { GRAPH <https://w3id.org/vnhealth/graph/search-labels> "
+                               "{ ?s ?p ?l } }")[1]) == sorted(
+        refreshed.rows("SELECT ?s ?l WHERE { GRAPH <https://w3id.org/vnhealth/graph/search-labels> { ?s ?p ?l } }")[1])

@@ -145,6 +145,8 @@ def serialise(dataset, fmt: str, include_ontology: bool = False, include_search:
     if fmt not in FORMATS:
         raise InputError(f"unknown export format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if isinstance(dataset, GraphStore):
+        if len(dataset) >= LARGE:
+            return large_export(dataset, fmt, include_ontology, include_search)
         dataset = dataset.dataset(include_ontology=include_ontology, include_search=include_search)
     if fmt == "turtle":
         return turtle(union_graph(dataset, include_ontology))
@@ -155,6 +157,58 @@ def serialise(dataset, fmt: str, include_ontology: bool = False, include_search:
     if fmt == "nquads":
         return nquads(dataset, include_ontology)
     return jsonld(dataset, include_ontology)
+
+
+#: From this many quads on, the store is written by Oxigraph's own writers (:func:`large_export`), not rdflib's.
+LARGE = 200_000
+
+
+def _quads_of(store, include_ontology: bool, include_search: bool) -> list:
+    """The store's quads to export, blank nodes relabelled by RDFC-1.0 (the W3C canonical labelling).
+
+    Only the quads that mention a blank node take part in the labelling: RDFC-1.0 labels a
+    blank node from the quads around it, so the others need not be looked at.
+    """
+    import pyoxigraph as ox
+
+    from kg.graph.search_labels import SEARCH_GRAPH
+
+    skip = set() if include_ontology else {str(ONTOLOGY_GRAPH)}
+    if not include_search:
+        skip.add(str(SEARCH_GRAPH))
+    plain, blank = [], []
+    for quad in store.quads():
+        if quad.graph_name.value in skip:
+            continue
+        (blank if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) else plain).append(quad)
+    if blank:
+        canonical = ox.Dataset(blank)
+        canonical.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        plain += list(canonical)
+    return plain
+
+
+def large_export(store, fmt: str, include_ontology: bool = False, include_search: bool = False) -> str:
+    """``fmt`` written from the store by Oxigraph, for graphs too large for rdflib's writers to be quick.
+
+    Deterministic: statements are sorted, blank nodes labelled by RDFC-1.0 (unique across named
+    graphs). N-Triples and N-Quads are one sorted statement a line, as from rdflib; Turtle, TriG
+    and JSON-LD group statements by subject with the project prefixes, in Oxigraph's layout.
+    """
+    import pyoxigraph as ox
+
+    quads = _quads_of(store, include_ontology, include_search)
+    if fmt == "nquads":
+        return "".join(sorted({f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in quads}))
+    if fmt == "ntriples":
+        return "".join(sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in quads}))
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    if fmt == "turtle":
+        triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    target = ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.JSON_LD
+    return ox.serialize(quads, format=target, prefixes=prefixes).decode("utf-8")
 
 
 def write_atomic(path: Path, content: str | bytes) -> Path:

@@ -37,9 +37,15 @@ def fold(text: str) -> str:
     >>> fold("Sykehus i Lao Cai-provinsen (det gamle)")
     'sykehus i lao cai provinsen det gamle'
     """
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SPECIAL).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    if text.isascii():
+        return _OTHER.sub(" ", text.lower()).strip()
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).translate(_COMBINING)
+    return _OTHER.sub(" ", text.translate(_SPECIAL).lower()).strip()
+
+
+#: Every combining mark of the Basic Multilingual Plane, deleted by ``str.translate`` (quicker than a loop).
+_COMBINING = {cp: None for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp))}
+_OTHER = re.compile(r"[^a-z0-9]+")
 
 
 def search_label_graph(dataset: Graph) -> Graph:

@@ -297,10 +297,11 @@ class GraphStore:
 
 # --- building and refreshing ----------------------------------------------------------------------
 
-def _search_quads(store: ox.Store) -> list[ox.Quad]:
-    """The folded search labels of every project entity, as quads of ``graph:search-labels``."""
+def _search_quads(store: ox.Store, subjects: list[str] | None = None) -> list[ox.Quad]:
+    """The folded search labels of every project entity (or of ``subjects``), as quads of ``graph:search-labels``."""
     values = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    answer = store.query(f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l . "
+    only = f"VALUES ?s {{ {' '.join(f'<{s}>' for s in subjects)} }}" if subjects is not None else ""
+    answer = store.query(f"SELECT DISTINCT ?s ?l WHERE {{ {only} VALUES ?p {{ {values} }} ?s ?p ?l . "
                          f"FILTER(isIRI(?s) && isLITERAL(?l) && STRSTARTS(STR(?s), \"{ID}\")) }}",
                          use_default_graph_as_union=True)
     graph, prop = ox.NamedNode(str(SEARCH_GRAPH)), ox.NamedNode(str(HKG.searchLabel))
@@ -333,13 +334,35 @@ def _load(store: ox.Store, sources: list[SourceFile], progress: Callable[[str], 
     return {k: sorted(v) for k, v in written.items()}
 
 
-def _rebuild_search(store: ox.Store) -> None:
-    store.remove_graph(ox.NamedNode(str(SEARCH_GRAPH)))
-    quads = _search_quads(store)
+def _rebuild_search(store: ox.Store, subjects: set[str] | None = None) -> None:
+    """Rebuild the search labels: all of them, or those of ``subjects`` (whose labels a refresh may have changed)."""
+    graph = ox.NamedNode(str(SEARCH_GRAPH))
+    if subjects is None:
+        store.remove_graph(graph)
+        quads = _search_quads(store)
+    else:
+        prop = ox.NamedNode(str(HKG.searchLabel))
+        chosen = sorted(subjects)
+        for start in range(0, len(chosen), 500):
+            some = " ".join(f"<{s}>" for s in chosen[start:start + 500])
+            store.update(f"DELETE {{ GRAPH <{SEARCH_GRAPH}> {{ ?s <{prop.value}> ?l }} }} "
+                         f"WHERE {{ VALUES ?s {{ {some} }} GRAPH <{SEARCH_GRAPH}> {{ ?s <{prop.value}> ?l }} }}")
+        quads = [q for start in range(0, len(chosen), 500) for q in _search_quads(store, chosen[start:start + 500])]
     if len(quads) < 100_000:
         store.extend(quads)
     else:
         store.bulk_extend(quads)
+
+
+def _labelled(store: ox.Store, graphs: set[str]) -> set[str]:
+    """The entities that have a label in one of ``graphs``."""
+    if not graphs:
+        return set()
+    values = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    names = " ".join(f"<{g}>" for g in sorted(graphs))
+    answer = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?g {{ {names} }} VALUES ?p {{ {values} }} "
+                         f"GRAPH ?g {{ ?s ?p ?l }} FILTER(isIRI(?s)) }}")
+    return {solution["s"].value for solution in answer}
 
 
 class StoreLocation:
@@ -514,9 +537,11 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
                 fresh[key] = sorted(graphs)
                 affected |= graphs
             reload = [s for s in sources if s.key in changed or graphs_of.get(s.key, set()) & affected]
+            relabel = _labelled(store, affected)
             for graph in sorted(affected):
                 store.remove_graph(ox.NamedNode(graph))
             written = _load(store, reload, progress)
+            relabel |= _labelled(store, affected)
             note = (f"store refreshed: {len(changed)} changed, {len(removed)} removed, {len(reload)} files reloaded "
                     f"into {len(affected)} graphs")
         else:
@@ -524,11 +549,12 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
                 progress(f"building the store in {place.folder.name}/{new} from {len(sources)} files")
             store = ox.Store(str(target))
             written = _load(store, sources, progress)
-            reload = sources
+            reload, relabel = sources, None
             note = f"store built from {len(sources)} files"
-        _rebuild_search(store)
+        _rebuild_search(store, relabel)
         store.flush()
-        store.optimize()
+        if relabel is None:
+            store.optimize()  # after a bulk load; a refresh changes too little to be worth it
         sizes = {s["g"].value: int(s["n"].value) for s in
                  store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         del store
