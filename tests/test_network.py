@@ -388,3 +388,18 @@ def test_curated_snapshots_follow_the_2021_2022_memorandum(curated):
     edge = (str(INST["bach-mai-hospital"]), str(INST["lao-cai-peoples-committee-old"]))
     assert project_network(curated, "2022-06-01", project=Project(ROOT)).support.has_edge(*edge)
     assert not project_network(curated, "2023-06-01", project=Project(ROOT)).support.has_edge(*edge)
+
+
+def test_the_report_summarises_long_lists_with_counts():
+    from kg.network.projection import Link, Projection
+    from kg.network.report import LIST_LIMIT, weak_points
+
+    chain = [str(INST[f"chain-{i:02d}"]) for i in range(40)]
+    links = [Link(f"urn:test:link-{i}", ("Training",), a, b, True) for i, (a, b) in enumerate(zip(chain, chain[1:]))]
+    institutions = {n: {"label_en": n.rsplit("/", 1)[1], "label_vi": n.rsplit("/", 1)[1]} for n in chain}
+    projection = Projection(links, institutions)
+    lines = weak_points(projection, compute_measures(projection, ["articulation", "bridge"]))
+    assert lines[0].startswith("Articulation points (38): chain-01; chain-02;")
+    assert lines[0].endswith(f"chain-{LIST_LIMIT:02d}; and 18 more")
+    assert lines[1].startswith("Bridges (39): chain-00 - chain-01;") and lines[1].endswith("; and 19 more")
+    assert lines[2] == "  (the full lists are in the GraphML export: kg network --export graphml -o FILE)"

@@ -82,18 +82,36 @@ def top_lines(projection: Projection, results: dict[str, MeasureResult], names: 
     return lines
 
 
+#: Names a printed list shows before it says how many more there are (the files hold them all).
+LIST_LIMIT = 20
+_MORE = "the full lists are in the GraphML export: kg network --export graphml -o FILE"
+
+
+def listed(names: list[str], limit: int = LIST_LIMIT) -> str:
+    """``names`` joined by "; ", the first ``limit`` of them and then how many more.
+
+    >>> listed(["a", "b", "c"], 2)
+    'a; b; and 1 more'
+    """
+    shown = "; ".join(names[:limit]) or "none"
+    return shown + (f"; and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def weak_points(projection: Projection, results: dict[str, MeasureResult], lang: str = "en") -> list[str]:
-    """Lines naming the articulation points and the bridges of the cooperation network."""
+    """Lines naming the articulation points and the bridges of the cooperation network (the first
+    ``LIST_LIMIT`` of each, and their number)."""
     name = lambda n: _name(projection, n, lang)  # noqa: E731
-    lines = []
+    lines, cut = [], False
     if "articulation" in results:
         points = sorted((name(n) for n, v in results["articulation"].values.items() if v), key=fold)
-        lines.append(f"Articulation points ({len(points)}): " + ("; ".join(points) or "none"))
+        lines.append(f"Articulation points ({len(points)}): " + listed(points))
+        cut |= len(points) > LIST_LIMIT
     if "bridge" in results:
         pairs = sorted((" - ".join(sorted((name(u), name(v)), key=fold)) for u, v in results["bridge"].values),
                        key=fold)
-        lines.append(f"Bridges ({len(pairs)}): " + ("; ".join(pairs) or "none"))
-    return lines
+        lines.append(f"Bridges ({len(pairs)}): " + listed(pairs))
+        cut |= len(pairs) > LIST_LIMIT
+    return lines + ([f"  ({_MORE})"] if cut else [])
 
 
 def communities(projection: Projection, results: dict[str, MeasureResult], lang: str = "en", key="community") -> list[str]:
@@ -103,7 +121,10 @@ def communities(projection: Projection, results: dict[str, MeasureResult], lang:
     groups: dict[int, list[str]] = {}
     for node, number in results[key].values.items():
         groups.setdefault(number, []).append(_name(projection, node, lang))
-    return [f"  {number}: " + "; ".join(sorted(members, key=fold)) for number, members in sorted(groups.items())]
+    lines = [f"  {number}: " + listed(sorted(members, key=fold)) for number, members in sorted(groups.items())]
+    if len(lines) > LIST_LIMIT:
+        lines = lines[:LIST_LIMIT] + [f"  and {len(lines) - LIST_LIMIT} more communities ({_MORE})"]
+    return lines
 
 
 def central_reach(projection: Projection, lang: str = "en") -> list[str]:
@@ -115,8 +136,10 @@ def central_reach(projection: Projection, lang: str = "en") -> list[str]:
         direct = sorted((_name(projection, n, lang) for n in graph.successors(node)), key=fold)
         onward = sorted((_name(projection, n, lang) for n in nx.descendants(graph, node)
                          if n not in graph.successors(node)), key=fold)
-        lines.append(f"  {_name(projection, node, lang)}: directly {len(direct)} ({'; '.join(direct)})"
-                     + (f", onward {len(onward)} more ({'; '.join(onward)})" if onward else ", no onward reach"))
+        lines.append(f"  {_name(projection, node, lang)}: directly {len(direct)} ({listed(direct)})"
+                     + (f", onward {len(onward)} more ({listed(onward)})" if onward else ", no onward reach"))
+    if len(lines) > LIST_LIMIT:
+        lines = lines[:LIST_LIMIT] + [f"  and {len(lines) - LIST_LIMIT} more central institutions"]
     return lines
 
 
