@@ -154,6 +154,10 @@ def union_graph(dataset: Dataset, include_ontology: bool = False) -> Graph:
     return graph
 
 
+#: A name as Turtle writes it: a full IRI, or a prefixed name (not inside a longer word).
+_NAME = re.compile(r"(?<![\w:<-])(?:<[^<>\s]*>|[A-Za-z_][\w-]*:[\w.-]*|:[\w.-]+)(?![\w-])")
+
+
 class SourceIndex:
     """Finds the file and line where an entity is defined, for messages that point at the data.
 
@@ -166,15 +170,26 @@ class SourceIndex:
         self.root = root or default_root()
 
     @cached_property
-    def _texts(self) -> list[tuple[Path, list[str], dict[str, str]]]:
+    def _index(self) -> list[tuple[str, dict[str, str], dict[str, int], dict[str, int]]]:
+        """Per file: its name, its prefixes, and the first line defining and mentioning each name (read once)."""
         out = []
         for path in self.files:
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
+                text = path.read_text(encoding="utf-8")
             except OSError:
                 continue
-            prefixes = dict(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", "\n".join(lines), flags=re.I))
-            out.append((path, lines, prefixes))
+            prefixes = dict(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", text, flags=re.I))
+            defines: dict[str, int] = {}
+            mentions: dict[str, int] = {}
+            for number, line in enumerate(text.splitlines(), start=1):
+                stripped = line.lstrip()
+                for match in _NAME.finditer(line):
+                    token = match.group(0)
+                    for name in {token, token.rstrip(".")}:
+                        mentions.setdefault(name, number)
+                        if match.start() == len(line) - len(stripped):
+                            defines.setdefault(name, number)
+            out.append((_relative(path, self.root), prefixes, defines, mentions))
         return out
 
     def _forms(self, iri: str, prefixes: dict[str, str]) -> list[str]:
@@ -187,17 +202,12 @@ class SourceIndex:
     def locate(self, iri: str) -> tuple[str, int] | None:
         """``(file, line)`` of the definition of ``iri``, the file relative to the project."""
         fallback = None
-        for path, lines, prefixes in self._texts:
+        for name, prefixes, defines, mentions in self._index:
             forms = self._forms(str(iri), prefixes)
-            patterns = [re.compile(r"(?<![\w:<-])" + re.escape(f) + r"(?![\w-])") for f in forms]
-            for number, line in enumerate(lines, start=1):
-                stripped = line.lstrip()
-                for pattern in patterns:
-                    match = pattern.search(line)
-                    if not match:
-                        continue
-                    if stripped.startswith(match.group(0)):
-                        return _relative(path, self.root), number
-                    if fallback is None:
-                        fallback = (_relative(path, self.root), number)
+            found = [defines[f] for f in forms if f in defines]
+            if found:
+                return name, min(found)
+            seen = [mentions[f] for f in forms if f in mentions]
+            if seen and fallback is None:
+                fallback = (name, min(seen))
         return fallback
