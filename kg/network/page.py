@@ -1,24 +1,26 @@
 """The interactive page of the network: one self-contained HTML file that works with no network at all.
 
-The vis-network library is read from the installed ``pyvis`` package and inlined, with
-the data, into the page at generation time; nothing is committed into the repository
-and nothing is loaded from the internet. Snapshots are computed here (by the stored
-query, for each date on which a link starts or ends) so that the page only shows and
-hides links and never applies the date rule itself.
+The page is ``templates/page.html`` (Jinja2) with its CSS and JavaScript in ``static/``; at
+generation time they are inlined, with vis-network (read from the installed ``pyvis``
+package) and the data, into one file: nothing is loaded from the internet. Snapshots are
+computed here (the links of the projection in force on each date on which a link starts
+or ends) so that the page only shows and hides links and never applies the date rule itself.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from markupsafe import Markup
+
 from kg.errors import InputError
 from kg.graph.export import write_atomic
 from kg.network.measures import MEASURES, compute_measures
 from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name
-from kg.network.page_template import TEMPLATE
 from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tiered_layout
 
 
@@ -97,11 +99,28 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
 
 
 def render_page(data: dict) -> str:
-    """The HTML text of the page, with vis-network, its CSS and ``data`` inlined."""
+    """The HTML text of the page: ``templates/page.html`` rendered by Jinja2, with the page's own CSS and
+    JavaScript (``static/``), vis-network and ``data`` inlined, so that the file works with no network."""
     js, css = vis_network_files()
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return (TEMPLATE.replace("/*VIS_CSS*/", css).replace("/*VIS_JS*/", js.replace("</script", "<\\/script"))
-            .replace("{{DATA}}", payload).replace("{{LANG}}", data["lang"]).replace("{{TITLE}}", data["words"]["title"]))
+    return _templates().get_template("page.html").render(
+        lang=data["lang"], title=data["words"]["title"], data=Markup(payload),
+        vis_css=Markup(css), vis_js=Markup(js.replace("</script", "<\\/script")),
+        page_css=Markup(_static("page.css")), page_js=Markup(_static("page.js")))
+
+
+@functools.lru_cache(maxsize=1)
+def _templates():
+    """The template environment of the package's ``templates/`` folder (HTML escaping on, bytes kept)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("kg.network", "templates"), autoescape=True,
+                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def _static(name: str) -> str:
+    """A file of the package's ``static/`` folder, inlined into the page at build time."""
+    return (resources.files("kg.network") / "static" / name).read_text(encoding="utf-8")
 
 
 def write_page(path: Path, projection: Projection, lang: str = "vi", size_by: str = "out_degree",

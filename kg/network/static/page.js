@@ -1,65 +1,3 @@
-"""The HTML, CSS and JavaScript of the interactive page, as a template that ``kg.network.page`` fills in.
-
-Placeholders: ``{{LANG}}``, ``{{TITLE}}``, ``{{DATA}}`` (the JSON of ``kg.network.page.page_data``),
-``/*VIS_CSS*/`` and ``/*VIS_JS*/`` (vis-network, inlined from the pyvis package). The script
-only shows, hides, sizes and colours what the data gives: every date rule and measure
-is computed in Python beforehand.
-"""
-
-TEMPLATE = r"""<!DOCTYPE html>
-<html lang="{{LANG}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>{{TITLE}}</title>
-<style>/*VIS_CSS*/</style>
-<style>
-  html, body { margin: 0; height: 100%; font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 14px; color: #222; }
-  body { display: flex; }
-  #side { width: 340px; min-width: 340px; height: 100vh; overflow-y: auto; box-sizing: border-box; padding: 12px;
-          border-right: 1px solid #ddd; background: #fafafa; }
-  #side h1 { font-size: 17px; margin: 0 0 10px 0; }
-  #side label { display: block; margin: 8px 0 2px 0; font-weight: bold; font-size: 13px; }
-  #side select, #side input[type=search] { width: 100%; box-sizing: border-box; padding: 4px; font-size: 13px; }
-  #results { list-style: none; margin: 4px 0; padding: 0; }
-  #results button { width: 100%; text-align: left; border: 0; background: #eef3f8; margin: 1px 0; padding: 3px 6px;
-                    cursor: pointer; font: inherit; }
-  #legend div { display: flex; align-items: center; margin: 2px 0; font-size: 12px; }
-  .dot { width: 12px; height: 12px; border-radius: 50%; margin-right: 6px; flex: none; }
-  .line { width: 34px; height: 0; margin-right: 6px; border-top-width: 2px; flex: none; }
-  #details { margin-top: 10px; font-size: 13px; }
-  #details h2 { font-size: 15px; margin: 6px 0; }
-  #details ul { margin: 2px 0 8px 0; padding-left: 18px; }
-  #details table { border-collapse: collapse; font-size: 12px; }
-  #details td { padding: 1px 6px 1px 0; }
-  .muted { color: #666; font-size: 12px; }
-  #network { flex: 1; height: 100vh; }
-  div.vis-tooltip { max-width: 380px; white-space: normal; font-family: inherit; font-size: 12px; }
-</style>
-</head>
-<body>
-<div id="side">
-  <h1>{{TITLE}}</h1>
-  <label for="search" id="search-label"></label>
-  <input type="search" id="search" autocomplete="off">
-  <ul id="results"></ul>
-  <label for="snapshot" id="snapshot-label"></label>
-  <select id="snapshot"></select>
-  <label><input type="checkbox" id="planned" checked> <span id="planned-label"></span></label>
-  <label for="size" id="size-label"></label>
-  <select id="size"></select>
-  <label for="colour" id="colour-label"></label>
-  <select id="colour"></select>
-  <label id="legend-label"></label>
-  <div id="legend"></div>
-  <p class="muted" id="status"></p>
-  <div id="details"></div>
-</div>
-<div id="network"></div>
-<script type="application/json" id="kg-data">{{DATA}}</script>
-<script>/*VIS_JS*/</script>
-<script>
 "use strict";
 const DATA = JSON.parse(document.getElementById("kg-data").textContent);
 const W = DATA.words;
@@ -260,7 +198,3 @@ network.once("afterDrawing", () => {
   network.once("afterDrawing", () => { document.body.dataset.rendered = String(renderedNodes()); });
   network.redraw();
 });
-</script>
-</body>
-</html>
-"""
