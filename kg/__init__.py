@@ -36,9 +36,14 @@ def _target(graph=None, endpoint: str | Endpoint | None = None):
         return endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
     if graph is not None:
         return graph
-    if "graph" not in _loaded:
-        _loaded["graph"] = open_store()
-    return _loaded["graph"]
+    import os
+
+    from kg.graph.files import default_root
+
+    key = (str(default_root()), os.environ.get("KG_STORE"))  # one store per project folder
+    if key not in _loaded:
+        _loaded[key] = open_store()
+    return _loaded[key]
 
 
 def query(name: str, /, graph=None, endpoint: str | Endpoint | None = None, **params) -> list[dict]:

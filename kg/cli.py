@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
 from kg.errors import KGError
 
 #: The subcommands, each a module of ``kg.commands`` with NAME, HELP, add_arguments() and run().
-COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "visualise"]
+COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "visualise", "generate"]
 
 
 def _modules(only: str | None = None):
@@ -79,12 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     if args.root:
-        import os
-
         if not (args.root / "ontology").is_dir():
             print(f"Error: {args.root}: not a project folder (it has no ontology/); give the folder that holds "
                   "ontology/, data/, shapes/ and queries/", file=sys.stderr)
             return 2
+    before = os.environ.get("KG_HOME")
+    if args.root:
         os.environ["KG_HOME"] = str(args.root.resolve())
     try:
         return args.run(args)
@@ -95,10 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly, as Unix tools do
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:  # --root holds for this command only: a caller of main() keeps its own project
+        if args.root:
+            if before is None:
+                os.environ.pop("KG_HOME", None)
+            else:
+                os.environ["KG_HOME"] = before
 
 
 if __name__ == "__main__":  # pragma: no cover

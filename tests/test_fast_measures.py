@@ -354,7 +354,13 @@ def test_choose():
 
 
 def test_without_igraph(monkeypatch):
-    monkeypatch.setattr(fm, "igraph", None)
+    import importlib.util
+    import sys
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "igraph" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "igraph", None)  # "import igraph" now fails
+    monkeypatch.setattr(fm, "_loaded", {})
     assert not fm.available()
     assert fm.choose(16000, 28000) == "networkx"
     with pytest.raises(InputError, match="igraph"):

@@ -39,10 +39,8 @@ import networkx as nx
 
 from kg.errors import InputError
 
-try:
-    import igraph
-except ImportError:  # the networkx backend still works
-    igraph = None
+#: igraph is imported on first use: importing it loads matplotlib, which ``kg validate`` never needs.
+_loaded: dict = {}
 
 #: Seed of the community detection, the same as ``kg.network.measures.LOUVAIN_SEED``.
 LOUVAIN_SEED = 42
@@ -57,13 +55,21 @@ def available() -> bool:
     >>> isinstance(available(), bool)
     True
     """
-    return igraph is not None
+    import importlib.util
+
+    return importlib.util.find_spec("igraph") is not None
 
 
 def _require_igraph():
-    if igraph is None:
-        raise InputError("the igraph backend needs the igraph package (pip install igraph); "
-                         "without it use the networkx backend")
+    """The igraph module, imported once."""
+    if "igraph" not in _loaded:
+        try:
+            import igraph
+        except ImportError:
+            raise InputError("the igraph backend needs the igraph package (pip install igraph); "
+                             "without it use the networkx backend") from None
+        _loaded["igraph"] = igraph
+    return _loaded["igraph"]
 
 
 def _sorted_nodes(graph) -> list:
@@ -104,7 +110,7 @@ def to_igraph(graph: nx.Graph, weight: str | None = None):
         # a parallel edge of a multigraph adds its weight to the first one's
         weights[(i, j)] = weights[(i, j)] + w if (i, j) in weights else w
     edges = sorted(weights)
-    result = igraph.Graph(n=len(nodes), edges=edges, directed=directed)
+    result = _require_igraph().Graph(n=len(nodes), edges=edges, directed=directed)
     result.vs["node"] = nodes
     if weight is not None:
         result.es["weight"] = [weights[e] for e in edges]
@@ -283,11 +289,11 @@ def community(graph: nx.Graph, resolution: float = 1.0, seed=LOUVAIN_SEED) -> di
         return {n: i for i, n in enumerate(sorted(graph, key=str), start=1)}
     g = to_igraph(graph, weight="weight")
     generator = nx.utils.create_py_random_state(seed) if seed is not None else random
-    igraph.set_random_number_generator(generator)
+    _require_igraph().set_random_number_generator(generator)
     try:
         membership = g.community_multilevel(weights="weight", resolution=resolution).membership
     finally:
-        igraph.set_random_number_generator(random)
+        _require_igraph().set_random_number_generator(random)
     groups: dict[int, set] = {}
     for node, c in zip(g.vs["node"], membership):
         groups.setdefault(c, set()).add(node)
