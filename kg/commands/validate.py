@@ -15,6 +15,10 @@ DESCRIPTION = """Validate the project's curated data (data/reference/*.trig and 
 the ontology and SKOS schemes. Findings are grouped by severity; each names the file and
 line where the entity is defined, its label, what is wrong and what to do.
 
+The project's data is validated from the store; after a change, only the named graphs the
+change can affect are validated again (the command says which), the findings of the
+others are reused.
+
 Exit codes: 0 conforms (warnings allowed), 1 does not conform, 2 a file does not parse or
 a bad argument (nothing is written then)."""
 EXAMPLES = """examples:
@@ -36,6 +40,8 @@ def add_arguments(parser):
 
 def run(args) -> int:
     report = validate(args.files or None, Project(), engine=args.shacl_engine)
+    if report.note:
+        print(f"* {report.note}", file=sys.stderr)
     text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[args.format]()
     if args.output:
         write_atomic(args.output, text)

@@ -50,6 +50,8 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     triples: int = 0
+    #: what was validated (the whole graph, or which graphs again after a change), for the command to say
+    note: str = ""
 
     @property
     def conforms(self) -> bool:

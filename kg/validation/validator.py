@@ -19,7 +19,9 @@ from kg.namespaces import SH
 from kg.queries.engine import select
 from kg.queries.stored import StoredQuery, find_queries
 from kg.validation.report import Finding, Report
+from kg.validation.incremental import shacl_incremental
 from kg.validation.shacl_fast import results_graph
+from kg.graph.search_labels import SEARCH_GRAPH
 
 
 def _show(graph: Graph, node) -> str | None:
@@ -110,9 +112,8 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
     else:
         files = project.data_files
         target = store if store is not None else open_store(project)
-    data = target.union_graph()
     ontology = target.rdflib_graph(str(ONTOLOGY_GRAPH))
-    findings = shacl_findings(data, load_shapes(project), ontology, engine)
+    findings, note = shacl_incremental(target, load_shapes(project), ontology, engine, project, shacl_findings)
     findings += check_findings(target, find_queries(project.query_dir, checks=True))
     index = SourceIndex(files, project.root)
     located = []
@@ -120,4 +121,6 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
         where = index.locate(f.focus) if not f.focus.startswith("_:") else None
         located.append(Finding(**{**asdict(f), "file": where[0] if where else None,
                                   "line": where[1] if where else None}))
-    return Report(findings=located, triples=len(data))
+    triples = int(target.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                              f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SEARCH_GRAPH}>)) }} }}")[1][0][0])
+    return Report(findings=located, triples=triples, note=note)
