@@ -165,7 +165,8 @@ def shacl_incremental(store: GraphStore, shapes: Graph, ontology: Graph, engine:
     cache = Cache(store.location.parent / "validation-cache.json", _base_key(project, store, engine))
     changed = {g for g, h in hashes.items() if cache.units.get(g, {}).get("hash") != h}
     removed = set(cache.units) - set(hashes)
-    total = sum(store.graph_sizes().get(g, 0) for g in hashes)
+    sizes = store.manifest.get("graphs") or store.graph_sizes()  # the manifest counts the triples of each graph
+    total = sum(sizes.get(g, 0) for g in hashes)
     if cache.valid and not changed and not removed:
         findings = [Finding(**f) for u in cache.units.values() for f in u["findings"]] + \
                    [Finding(**f) for f in cache.unowned]
@@ -178,7 +179,7 @@ def shacl_incremental(store: GraphStore, shapes: Graph, ontology: Graph, engine:
             if g in hashes:
                 entities |= _subjects(store, g)
         affected = (changed | _dependents(store, entities, changed | removed)) & set(hashes)
-        share = sum(store.graph_sizes().get(g, 0) for g in affected) / max(total, 1)
+        share = sum(sizes.get(g, 0) for g in affected) / max(total, 1)
     if not cache.valid or share > 0.5:
         findings = run(store.union_graph(), shapes, ontology, engine)
         cache.units = {g: {"hash": h, "subjects": sorted(_subjects(store, g)), "findings": []} for g, h in hashes.items()}

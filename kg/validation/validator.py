@@ -114,7 +114,7 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
         target = store if store is not None else open_store(project)
     ontology = target.rdflib_graph(str(ONTOLOGY_GRAPH))
     findings, note = shacl_incremental(target, load_shapes(project), ontology, engine, project, shacl_findings)
-    findings += check_findings(target, find_queries(project.query_dir, checks=True))
+    findings += check_findings(target, find_queries(project.query_dir, checks=True, check_syntax=False))
     index = SourceIndex(files, project.root)
     located = []
     for f in findings:
