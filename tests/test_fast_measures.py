@@ -365,3 +365,19 @@ def test_without_igraph(monkeypatch):
     assert fm.choose(16000, 28000) == "networkx"
     with pytest.raises(InputError, match="igraph"):
         fm.betweenness(nx.path_graph(3))
+
+
+def test_sampled_betweenness_is_networkx_s_with_the_same_pivots_and_says_its_bound():
+    from kg.network.projection import Link, Projection
+
+    graph = nx.gnm_random_graph(300, 600, seed=8)
+    names = {n: f"https://w3id.org/vnhealth/id/org/n{n:03d}" for n in graph}
+    links = [Link(f"urn:test:l{i}", ("Training",), names[u], names[v], True) for i, (u, v) in enumerate(graph.edges)]
+    projection = Projection(links, {})
+    result = measures.compute_measures(projection, ["betweenness"], sample=50)["betweenness"]
+    reference = nx.betweenness_centrality(projection.cooperation, k=50, normalized=True, seed=measures.LOUVAIN_SEED)
+    _assert_same(result.values, reference)
+    assert result.measure.parameters == {"normalized": True, "k": 50, "seed": 42,
+                                         "error_bound": round(fm.sampling_error(len(projection.cooperation), 50), 4)}
+    with pytest.raises(InputError, match="--sample 1: give at least 2 pivot"):
+        measures.compute_measures(projection, ["betweenness"], sample=1)
