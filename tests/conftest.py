@@ -55,3 +55,17 @@ def sample_store(project):
     from kg.graph.store import memory_store
 
     return memory_store([TESTS / "fixtures" / "queries" / "sample.trig"], project)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A project folder of its own: the real ontology, shapes and queries, a copy of the curated data
+    (to change), and KG_HOME pointing at it."""
+    import shutil
+
+    for folder in ("ontology", "shapes", "queries"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    return tmp_path

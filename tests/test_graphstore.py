@@ -24,15 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    """A project folder of its own: the real ontology, shapes and queries, a copy of the curated data."""
-    for folder in ("ontology", "shapes", "queries"):
-        (tmp_path / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.setenv("KG_HOME", str(tmp_path))
-    monkeypatch.delenv("KG_STORE", raising=False)
-    return tmp_path
 
 
 def triples_in(store, graph) -> int:

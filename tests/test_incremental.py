@@ -3,10 +3,8 @@ findings as a validation of the whole graph."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 
 from kg.graph.files import Project
 from kg.graph.store import open_store
@@ -15,13 +13,6 @@ from kg.validation.validator import validate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    for folder in ("ontology", "shapes", "queries"):
-        (tmp_path / folder).symlink_to(ROOT / folder)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    monkeypatch.setenv("KG_HOME", str(tmp_path))
-    return tmp_path
 
 
 def keys(report):
