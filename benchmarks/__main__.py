@@ -81,6 +81,7 @@ def _child(task: str, folder: str, extra: str) -> dict:
         out["findings"] = len(findings)
     elif task in ("queries", "naive-queries"):
         out["queries"] = _time_queries(project, task == "naive-queries", json.loads(extra))
+        out["queries_done"] = True
     elif task in ("network", "naive-network"):
         from kg.network.measures import MAIN_MEASURES, compute_measures
         from kg.network.projection import project_network
@@ -132,16 +133,14 @@ def _time_queries(project, naive: bool, repeat_and_params: dict) -> dict:
 
         target = open_store(project)
     repeat, params = repeat_and_params["repeat"], repeat_and_params["params"]
-    deadline = time.perf_counter() + repeat_and_params["cap"]
     timings = {}
     for query in find_queries(project.query_dir, checks=False, check_syntax=False):
         given = {p.name: params[p.name] for p in query.parameters if p.name in params}
         if any(p.required and p.name not in params for p in query.parameters):
             continue
         runs = []
+        print(json.dumps({"starting": query.name}), flush=True)  # the parent knows which query a cap stopped
         for _ in range(repeat if not naive else 1):
-            if time.perf_counter() > deadline:
-                break
             start = time.perf_counter()
             try:
                 rows = len(run_query(query, target, given))
@@ -151,6 +150,7 @@ def _time_queries(project, naive: bool, repeat_and_params: dict) -> dict:
             runs.append(time.perf_counter() - start)
         if runs:
             timings[query.name] = {"median": statistics.median(runs), "rows": rows}
+            print(json.dumps({"query": query.name, **timings[query.name]}), flush=True)
     return timings
 
 
@@ -165,11 +165,29 @@ def run(task: str, folder: Path, extra: str = "", cap: float | None = None) -> d
     try:
         done = subprocess.run([sys.executable, "-c", code, task, str(folder), extra], capture_output=True, text=True,
                               timeout=cap, env=env, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return {"over_cap": cap}
+    except subprocess.TimeoutExpired as exc:
+        partial = _partial_queries(exc.stdout)
+        return {"over_cap": cap, **partial}
     if done.returncode != 0:
         raise SystemExit(f"benchmark task {task} on {folder} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _partial_queries(stdout) -> dict:
+    """What a queries task had timed when the cap stopped it: the queries done, and the one it was in."""
+    text = stdout.decode("utf-8", "replace") if isinstance(stdout, bytes) else (stdout or "")
+    done, current = {}, None
+    for line in text.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if "starting" in item:
+            current = item["starting"]
+        elif "query" in item:
+            done[item["query"]] = {"median": item["median"], "rows": item["rows"]}
+            current = None
+    return {"queries": done, "stopped_in": current} if done or current else {}
 
 
 def generate(folder: Path, triples: int) -> None:
@@ -236,15 +254,20 @@ def main(argv=None) -> int:
         params = pick_params(folder)
         budget = json.dumps({"repeat": args.repeat, "params": params, "cap": args.cap})
         ours = run("queries", folder, budget)
-        naive = run("naive-queries", folder, budget, cap=args.cap * 2)
+        naive = run("naive-queries", folder, budget, cap=args.cap * 3)  # loading, then one run of each query
         for name, timing in ours["queries"].items():
             if "error" in timing:
                 print(f"  query {name}: {timing['error']}", flush=True)
                 continue
             theirs = naive.get("queries", {}).get(name)
-            theirs = theirs if theirs and "error" not in theirs else None
+            if theirs and "error" not in theirs:
+                naive_row = {"seconds": theirs["median"], "peak_mb": naive.get("peak_mb", 0)}
+            elif naive.get("stopped_in") == name or (not naive.get("queries") and "over_cap" in naive):
+                naive_row = {"over_cap": args.cap * 3, "note": "the naive process was stopped here"}
+            else:
+                naive_row = None  # not reached before the naive process was stopped
             row(f"query {name}", {"seconds": timing["median"], "rows": timing["rows"], "peak_mb": ours["peak_mb"]},
-                {"seconds": theirs["median"], "peak_mb": naive["peak_mb"]} if theirs else {"over_cap": args.cap})
+                naive_row)
         medians = sorted(t["median"] for t in ours["queries"].values() if "median" in t)
         size["query_median_of_medians"] = statistics.median(medians) if medians else None
         row("network: projection and default measures", run("network", folder),

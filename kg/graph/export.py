@@ -160,7 +160,7 @@ def serialise(dataset, fmt: str, include_ontology: bool = False, include_search:
 
 
 #: From this many quads on, the store is written by Oxigraph's own writers (:func:`large_export`), not rdflib's.
-LARGE = 200_000
+LARGE = 20_000
 
 
 def _quads_of(store, include_ontology: bool, include_search: bool) -> list:
