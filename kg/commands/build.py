@@ -60,6 +60,8 @@ def run(args) -> int:
 
     _step("validating against shapes/ and queries/*-violation.rq")
     report = validate(project=project, store=store)
+    if report.note:
+        print(f"  {report.note}", file=sys.stderr, flush=True)
     write_atomic(out / "validation.txt", report.to_text())
     write_atomic(out / "validation.json", report.to_json())
 
