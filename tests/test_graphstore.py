@@ -187,3 +187,37 @@ def test_a_refresh_updates_the_search_labels_of_what_changed(home):
     assert sorted(rebuilt.rows("SELECT ?s ?l WHERE { GRAPH <https://w3id.org/vnhealth/graph/search-labels> "
                                "{ ?s ?p ?l } }")[1]) == sorted(
         refreshed.rows("SELECT ?s ?l WHERE { GRAPH <https://w3id.org/vnhealth/graph/search-labels> { ?s ?p ?l } }")[1])
+
+
+def test_a_failed_rebuild_keeps_the_published_version(home):
+    before = len(open_store(Project(home)))
+    source = home / "data" / "sources" / "003-japan-bach-mai-20-years.trig"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good + "\n<urn:a> <urn:p> .\n", encoding="utf-8")
+    with pytest.raises(ParseError):
+        open_store(Project(home), rebuild=True)
+    source.write_text(good, encoding="utf-8")
+    assert len(open_store(Project(home))) == before
+
+
+def test_blank_nodes_of_two_files_are_two_nodes_and_shared_graphs_reload_whole(home):
+    sources = home / "data" / "sources"
+    (sources / "900-a.trig").write_text("<urn:g:a> { <urn:s1> <urn:has> _:b1 . _:b1 <urn:name> \"A\" . }\n"
+                                        "<urn:g:extra> { <urn:x> <urn:has> _:e . _:e <urn:name> \"E\" . }\n",
+                                        encoding="utf-8")
+    (sources / "901-b.trig").write_text("<urn:g:a> { <urn:s2> <urn:has> _:b1 . _:b1 <urn:name> \"B\" . }\n",
+                                        encoding="utf-8")
+    store = open_store(Project(home))
+    names = store.rows("SELECT ?n WHERE { <urn:s1> <urn:has> ?b . ?b <urn:name> ?n }")[1]
+    assert [str(r[0]) for r in names] == ["A"]
+    (sources / "901-b.trig").write_text("<urn:g:a> { <urn:s2> <urn:has> _:b1 . _:b1 <urn:name> \"C\" . }\n",
+                                        encoding="utf-8")
+    store = open_store(Project(home))  # 900-a is reloaded for graph a, and so its graph extra is reloaded too
+    assert store.graph_sizes()["urn:g:extra"] == 2
+    assert store.graph_sizes()["urn:g:a"] == 4
+
+
+def test_a_graph_named_by_a_blank_node_is_a_parse_error(home):
+    (home / "data" / "sources" / "902-blank.trig").write_text("_:g { <urn:a> <urn:p> <urn:b> . }\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="902-blank.trig: a graph is named by a blank node"):
+        open_store(Project(home))

@@ -72,3 +72,13 @@ def test_a_generated_graph_with_violations_gives_the_same_findings_after_a_chang
     assert again.note.startswith("validated again ")
     assert keys(again) == keys(full(project))
     assert open_store(project).refresh_note is None  # validate refreshed the store, and nothing is left to do
+
+
+def test_an_entity_described_in_two_graphs_makes_a_full_run(home):
+    project = Project(home)
+    validate(project=project)
+    hospital = "inst:lao-cai-general-hospital-no2"
+    edit(home / "data" / "sources" / "001-lao-cai-no2-lai-chau-2025.trig", "graph:source-001 {",
+         f'graph:source-001 {{\n    {hospital} <https://w3id.org/vnhealth/def#note> "described here too" .')
+    again = validate(project=project)
+    assert again.note == "validated the whole graph (6 graphs)"

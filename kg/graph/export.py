@@ -178,7 +178,7 @@ def _quads_of(store, include_ontology: bool, include_search: bool) -> list:
         skip.add(str(SEARCH_GRAPH))
     plain, blank = [], []
     for quad in store.quads():
-        if quad.graph_name.value in skip:
+        if not isinstance(quad.graph_name, ox.NamedNode) or quad.graph_name.value in skip:
             continue
         (blank if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode) else plain).append(quad)
     if blank:

@@ -161,11 +161,16 @@ def _quads(source: SourceFile, graphs: set[str]) -> Iterator[ox.Quad]:
     # triples of a Turtle file, and those outside any graph block of a TriG file, go into a graph of their own
     default = ox.NamedNode(source.to_graph or base)
     try:
-        for quad in ox.parse(path=str(source.path), format=_OX_FORMATS[source.fmt], base_iri=base):
+        # blank node labels are the file's own: two files' _:b1 are two nodes (one file's are one)
+        for quad in ox.parse(path=str(source.path), format=_OX_FORMATS[source.fmt], base_iri=base,
+                             rename_blank_nodes=True):
             graph = quad.graph_name
             if isinstance(graph, ox.DefaultGraph):
                 graph = default
                 quad = ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+            elif isinstance(graph, ox.BlankNode):
+                raise ParseError(source.key, None, "a graph is named by a blank node; name every graph by an IRI "
+                                                   "(graph:source-NNN), as data/README.md says")
             graphs.add(graph.value)
             yield quad
     except SyntaxError as exc:
@@ -517,7 +522,8 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
         return store
 
     new = place.next_version()
-    place.collect({version} if version else set())  # leftovers of refreshes that died
+    published = {v for v in (version, place.current()) if v}  # kept until the new version is published, rebuild or not
+    place.collect(published)  # leftovers of refreshes that died
     target = place.folder / new
     store = None
     try:
@@ -536,7 +542,12 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
                     pass
                 fresh[key] = sorted(graphs)
                 affected |= graphs
-            reload = [s for s in sources if s.key in changed or graphs_of.get(s.key, set()) & affected]
+            while True:  # a file reloaded for one shared graph reloads all its graphs, and so on
+                reload = [s for s in sources if s.key in changed or graphs_of.get(s.key, set()) & affected]
+                grown = affected.union(*(graphs_of.get(s.key, set()) for s in reload))
+                if grown == affected:
+                    break
+                affected = grown
             relabel = _labelled(store, affected)
             for graph in sorted(affected):
                 store.remove_graph(ox.NamedNode(graph))
@@ -572,7 +583,7 @@ def _refresh(place: StoreLocation, version: str | None, sources: list[SourceFile
                              "sha256": digests[source.key], "graphs": graphs}
     manifest = {"format": STORE_FORMAT, "files": files, "graphs": sizes, "built": new}
     place.publish(new, manifest)
-    place.collect({new, version} if version else {new})
+    place.collect({new} | published)
     handle = GraphStore(_open_read_only(place, new), manifest, target)
     handle.refresh_note = f"{note} in {time.perf_counter() - started:.1f} s"
     if progress:

@@ -177,16 +177,20 @@ def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
     return read_query(path, check_syntax=False)
 
 
+#: Comments, IRIs and strings (long ones first), blanked out before looking for a keyword.
+_WITHOUT_LITERALS = re.compile(r'#[^\n]*|<[^<>\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                               r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+
+
 def refuse_service(text: str, where: str = "the query") -> None:
     """Refuse a query that calls another endpoint with SERVICE: the local graph answers only from itself.
 
     >>> refuse_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE')
-    >>> refuse_service("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    >>> refuse_service("SELECT * { BIND('''a'b''' AS ?x) SERVICE <http://x/> { ?s ?p ?o } BIND('c' AS ?y) }")
     Traceback (most recent call last):
     kg.errors.QueryError: the query calls another endpoint with SERVICE, which the local graph never does; run it on that endpoint with --endpoint URL instead
     """
-    clean = re.sub(r'#[^\n]*|<[^<>\s]*>|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', " ", text)
-    if re.search(r"\bSERVICE\b", clean, flags=re.I):
+    if re.search(r"\bSERVICE\b", _WITHOUT_LITERALS.sub(" ", text), flags=re.I):
         raise QueryError(f"{where} calls another endpoint with SERVICE, which the local graph never does; "
                          "run it on that endpoint with --endpoint URL instead")
 

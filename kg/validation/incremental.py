@@ -59,10 +59,22 @@ def graph_hashes(store: GraphStore) -> dict[str, str]:
     return {g: hashlib.sha256("".join(sorted(v)).encode()).hexdigest() for g, v in shas.items() if g not in _SKIP}
 
 
-def _base_key(project: Project, store: GraphStore, engine: str) -> str:
-    sha = hashlib.sha256(f"{CACHE_FORMAT} {engine}".encode())
+def _base_key(project: Project, store: GraphStore, engine: str, shapes: Graph) -> str:
+    """What the findings depend on besides the data: the shapes, the ontology, the engine chosen and its version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kg.validation.shacl_fast import pick_engine
+
+    chosen = pick_engine(shapes, engine)[0]
+    versions = []
+    for package in ("pyshacl", "pyshacl-turbo", "rdflib"):
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package} -")
+    sha = hashlib.sha256(f"{CACHE_FORMAT} {chosen} {versions}".encode())
     for path in project.shape_files:
-        sha.update(path.read_bytes())
+        sha.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for key, entry in sorted(store.manifest.get("files", {}).items()):
         if str(ONTOLOGY_GRAPH) in entry.get("graphs", []):
             sha.update(f"{key} {entry.get('sha256')}".encode())
@@ -127,6 +139,19 @@ def _dependents(store: GraphStore, entities: set[str], exclude: set[str]) -> set
     return found - exclude - _SKIP
 
 
+def _described_elsewhere(store: GraphStore, entities: set[str]) -> bool:
+    """True when one of ``entities`` is described (as a subject) in more than one data graph."""
+    iris = sorted(e for e in entities if not e.startswith("_:"))
+    for start in range(0, len(iris), 400):
+        values = " ".join(f"<{e}>" for e in iris[start:start + 400])
+        answer = store.store.query(f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                                   f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SEARCH_GRAPH}>)) }} "
+                                   f"GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) LIMIT 1")
+        if any(True for _ in answer):
+            return True
+    return False
+
+
 class Cache:
     """The findings of the last validation, per data graph."""
 
@@ -141,9 +166,11 @@ class Cache:
         self.valid = bool(self.units)
 
     def save(self) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(json.dumps({"base": self.base, "units": self.units, "unowned": self.unowned}),
-                       encoding="utf-8")
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"base": self.base, "units": self.units, "unowned": self.unowned}, handle)
         os.replace(tmp, self.path)
 
 
@@ -162,7 +189,7 @@ def shacl_incremental(store: GraphStore, shapes: Graph, ontology: Graph, engine:
     if store.location is None or not forward_only(shapes):
         why = "" if store.location is None else " (a shape looks backwards: every graph depends on the others)"
         return run(store.union_graph(), shapes, ontology, engine), f"validated the whole graph{why}"
-    cache = Cache(store.location.parent / "validation-cache.json", _base_key(project, store, engine))
+    cache = Cache(store.location.parent / "validation-cache.json", _base_key(project, store, engine, shapes))
     changed = {g for g, h in hashes.items() if cache.units.get(g, {}).get("hash") != h}
     removed = set(cache.units) - set(hashes)
     sizes = store.manifest.get("graphs") or store.graph_sizes()  # the manifest counts the triples of each graph
@@ -180,7 +207,9 @@ def shacl_incremental(store: GraphStore, shapes: Graph, ontology: Graph, engine:
                 entities |= _subjects(store, g)
         affected = (changed | _dependents(store, entities, changed | removed)) & set(hashes)
         share = sum(sizes.get(g, 0) for g in affected) / max(total, 1)
-    if not cache.valid or share > 0.5:
+        # exact only when every entity is described in one graph, and every finding has a graph
+        shared = _described_elsewhere(store, entities)
+    if not cache.valid or share > 0.5 or cache.unowned or shared:
         findings = run(store.union_graph(), shapes, ontology, engine)
         cache.units = {g: {"hash": h, "subjects": sorted(_subjects(store, g)), "findings": []} for g, h in hashes.items()}
         cache.unowned = []
