@@ -232,7 +232,12 @@ def main(argv=None) -> int:
                         help="sizes of the generated graphs (default: 10000 100000 1000000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per query; the median is kept (default: 5)")
     parser.add_argument("--cap", type=float, default=120, help="seconds after which a naive task is stopped (default: 120)")
+    parser.add_argument("--table", type=Path, metavar="JSON", help="print the tables of an earlier run and stop")
     args = parser.parse_args(argv)
+    if args.table:
+        earlier = json.loads(args.table.read_text(encoding="utf-8"))
+        print(summary_table(earlier) + "\n\n" + table(earlier))
+        return 0
     results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "cap": args.cap, "sizes": []}
     for triples in args.triples:
         folder = ROOT / "build" / "bench" / f"t{triples}"
@@ -281,6 +286,8 @@ def main(argv=None) -> int:
     tmp.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, out)
     print()
+    print(summary_table(results))
+    print()
     print(table(results))
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
@@ -306,6 +313,31 @@ def _ratio(ours, naive) -> str:
 def _line(r) -> str:
     mem = f"{r['ours'].get('peak_mb', 0):.0f} MB" if r["ours"] else ""
     return f"{r['name']:<52} {_seconds(r['ours']):>9} {mem:>8}   naive {_seconds(r['naive']):>9}   {_ratio(r['ours'], r['naive'])}"
+
+
+def summary_table(results: dict) -> str:
+    """One column per size: every operation but the queries, which are summarised by the median of their
+    medians and the slowest; ratios (naive / ours) beside each figure."""
+    sizes = results["sizes"]
+    header = "| operation | " + " | ".join(f"{s['triples']:,} triples" for s in sizes) + " |"
+    lines = [header, "|---|" + "---|" * len(sizes)]
+    names = [r["name"] for r in sizes[0]["rows"] if not r["name"].startswith("query ")]
+    for name in names:
+        cells = []
+        for s in sizes:
+            r = next((x for x in s["rows"] if x["name"] == name), None)
+            cells.append("-" if r is None else f"{_seconds(r['ours'])} ({_ratio(r['ours'], r['naive'])})"
+                         if r["naive"] else _seconds(r["ours"]))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for label, pick in (("stored queries: median of the medians", statistics.median), ("slowest stored query", max)):
+        cells = []
+        for s in sizes:
+            times = [r["ours"]["seconds"] for r in s["rows"] if r["name"].startswith("query ")]
+            cells.append(_seconds({"seconds": pick(times)}) if times else "-")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    peak = [max((r["ours"].get("peak_mb", 0) for r in s["rows"] if r["ours"]), default=0) for s in sizes]
+    lines.append("| peak memory of any step | " + " | ".join(f"{m:.0f} MB" for m in peak) + " |")
+    return "\n".join(lines)
 
 
 def table(results: dict) -> str:
