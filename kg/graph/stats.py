@@ -48,8 +48,7 @@ def _store_stats(store) -> Stats:
     names = bind_prefixes(Graph()).namespace_manager
     skip = f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SEARCH_GRAPH}>))"
     one = lambda text: int(next(iter(store.store.query(text)))["n"].value)  # noqa: E731
-    stats = Stats(triples=one(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
-                              f"GRAPH ?g {{ ?s ?p ?o }} {skip} }} }}"))
+    stats = Stats(triples=store.data_triples())
     for row in store.store.query(f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?c WHERE {{ "
                                  f"GRAPH ?g {{ ?s a ?c }} {skip} }} }} GROUP BY ?c"):
         stats.classes[names.normalizeUri(URIRef(row["c"].value))] = int(row["n"].value)

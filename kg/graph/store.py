@@ -238,24 +238,30 @@ class GraphStore:
         name = ox.NamedNode(graph) if graph else None
         return iter(self.store.quads_for_pattern(None, None, None, name))
 
-    def rdflib_graph(self, graph: str) -> Graph:
-        """One named graph as an rdflib ``Graph`` (its blank nodes its own)."""
-        out = bind_prefixes(Graph(identifier=URIRef(graph)))
-        add = out.add
+    def _copy_into(self, target: Graph, graph: str) -> Graph:
+        """Add the triples of the named graph ``graph`` to the rdflib graph ``target``; returns ``target``."""
+        add = target.add
         for q in self.quads(graph):
             add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        return out
+        return target
+
+    def rdflib_graph(self, graph: str) -> Graph:
+        """One named graph as an rdflib ``Graph`` (its blank nodes its own)."""
+        return self._copy_into(bind_prefixes(Graph(identifier=URIRef(graph))), graph)
 
     def union_graph(self) -> Graph:
         """The curated data (every named graph but the ontology and the search labels) merged into one rdflib graph."""
         out = bind_prefixes(Graph())
-        add = out.add
         for name in self.graph_names():
-            if name in (str(ONTOLOGY_GRAPH), str(SEARCH_GRAPH)):
-                continue
-            for q in self.quads(name):
-                add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            if name not in (str(ONTOLOGY_GRAPH), str(SEARCH_GRAPH)):
+                self._copy_into(out, name)
         return out
+
+    def data_triples(self) -> int:
+        """The distinct triples of the curated data (the ontology and the search labels left out)."""
+        answer = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g "
+                                  f"{{ ?s ?p ?o }} FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SEARCH_GRAPH}>)) }} }}")
+        return int(next(iter(answer))["n"].value)
 
     def ntriples(self) -> bytes:
         """Every distinct triple of every graph (ontology and search labels included) as N-Triples, unsorted."""
@@ -274,9 +280,7 @@ class GraphStore:
         for name in self.graph_names():
             if name in skip:
                 continue
-            target = dataset.graph(URIRef(name))
-            for q in self.quads(name):
-                target.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            self._copy_into(dataset.graph(URIRef(name)), name)
         return dataset
 
     # the rdflib-like calls the library makes of a target

@@ -14,9 +14,6 @@ def _local(target, text: str, bindings: dict | None):
 
     from kg.queries.results import Result
 
-    for name, value in (bindings or {}).items():
-        if isinstance(value, (list, tuple)):
-            raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
     try:
         answer = target.query(parsed(text), initBindings=bindings or {})
     except QueryError:
@@ -41,9 +38,6 @@ def _stored(target: GraphStore, text: str, bindings: dict | None):
     from kg.graph.store import to_rdflib
     from kg.queries.results import Result
 
-    for name, value in (bindings or {}).items():
-        if isinstance(value, (list, tuple)):
-            raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
     try:
         answer = target.query(insert_values(text, bindings) if bindings else text)
         if isinstance(answer, ox.QueryBoolean):
@@ -64,14 +58,17 @@ def select(target, text: str, bindings: dict | None = None):
     """Run SPARQL ``text`` on ``target``: the persistent store (``kg.graph.store.GraphStore``), an rdflib
     graph or dataset, or a ``kg.queries.remote.Endpoint``.
 
-    ``bindings`` maps variable names to RDF terms: pre-bound on the store, ``initBindings`` on rdflib,
-    a VALUES block remotely. Returns a ``kg.queries.results.Result``.
+    ``bindings`` maps variable names to RDF terms: a VALUES block on the store and remotely,
+    ``initBindings`` on rdflib. Returns a ``kg.queries.results.Result``.
     """
     from kg.queries.remote import Endpoint
 
     if isinstance(target, Endpoint):
         return target.select(text, bindings)
     refuse_service(text)
+    for name, value in (bindings or {}).items():
+        if isinstance(value, (list, tuple)):
+            raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
     if isinstance(target, GraphStore):
         return _stored(target, text, bindings)
     return _local(target, text, bindings)

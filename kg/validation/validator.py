@@ -21,7 +21,6 @@ from kg.queries.stored import StoredQuery, find_queries
 from kg.validation.report import Finding, Report
 from kg.validation.incremental import shacl_incremental
 from kg.validation.shacl_fast import results_graph
-from kg.graph.search_labels import SEARCH_GRAPH
 
 
 def _show(graph: Graph, node) -> str | None:
@@ -121,6 +120,4 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
         where = index.locate(f.focus) if not f.focus.startswith("_:") else None
         located.append(Finding(**{**asdict(f), "file": where[0] if where else None,
                                   "line": where[1] if where else None}))
-    triples = int(target.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                              f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SEARCH_GRAPH}>)) }} }}")[1][0][0])
-    return Report(findings=located, triples=triples, note=note)
+    return Report(findings=located, triples=target.data_triples(), note=note)
