@@ -1,0 +1,132 @@
+"""A stored query as a form: one input per parameter, of the kind its type asks for, with the header's
+defaults filled in; and the answer as a table whose names link to entity pages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Literal, URIRef
+
+from kg.queries.binding import ENTITY_KINDS
+from kg.queries.engine import select
+from kg.queries.labels import Labels
+from kg.queries.results import Result, prefixed
+from kg.queries.run import bindings_for, defaults
+from kg.queries.search import KINDS
+from kg.queries.terms import expand, insert_values
+from kg.namespaces import PREFIXES
+from kg.web.entity import href
+
+#: Parameters whose values are few enough for a list to choose from, and the namespace of their values.
+LISTED = {"status": "status", "specialty": "spec", "role": "role", "level": "level"}
+
+#: The words for each parameter name shown on a form.
+PARAM_WORDS = {
+    "institution": ("Cơ sở y tế", "Institution"), "province": ("Tỉnh", "Province"), "date": ("Ngày", "Date"),
+    "asof": ("Vào ngày", "As of"), "years": ("Số năm", "Years"), "name": ("Tên", "Name"),
+    "entity": ("Thực thể", "Entity"), "source": ("Nguồn", "Source"), "subject": ("Đối tượng (cơ sở hoặc tỉnh)", "Subject (institution or province)"),
+    "status": ("Tình trạng", "Status"), "specialty": ("Chuyên khoa", "Specialty"),
+}
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    input: str  # entity, select, date, number, text
+    value: str = ""
+    shown: str = ""  # the label of an entity given by IRI
+    required: bool = True
+    default: str = ""
+    kinds: str = ""
+    options: list = field(default_factory=list)  # (value, label)
+
+
+def _entity_value(store, value: str, labels: Labels) -> tuple[str, str]:
+    iri = expand(value) if value else None
+    if iri is None and value.startswith("http"):
+        iri = URIRef(value)
+    if iri is None:
+        return value, ""
+    return prefixed(iri), labels.label(iri)
+
+
+def _options(store, namespace: str, labels: Labels) -> list[tuple[str, str]]:
+    ns = str(PREFIXES[namespace])
+    rows = select(store, "SELECT DISTINCT ?e WHERE { ?e a ?t FILTER(STRSTARTS(STR(?e), ?ns)) }",
+                  {"ns": Literal(ns)}).rows
+    iris = sorted({r[0] for r in rows if isinstance(r[0], URIRef)})
+    labels.prefetch(iris)
+    return sorted(((prefixed(i), labels.label(i)) for i in iris), key=lambda o: o[1].lower())
+
+
+def form_fields(site, query, given: dict, lang: str) -> list[Field]:
+    """The inputs of ``query``'s form, filled with ``given`` values, else the header's defaults."""
+    labels = Labels(site.store, lang)
+    preset = defaults(query)
+    out = []
+    for p in query.parameters:
+        words = PARAM_WORDS.get(p.name, (p.name, p.name))
+        value = given.get(p.name, preset.get(p.name, ""))
+        value = value[0] if isinstance(value, list) else value
+        f = Field(p.name, words[0] if lang == "vi" else words[1], "text", value=str(value), required=p.required,
+                  default=preset.get(p.name, ""))
+        if p.kind == "iri" and p.name in LISTED:
+            f.input = "select"
+            f.options = _options(site.store, LISTED[p.name], labels)
+            f.value = _entity_value(site.store, f.value, labels)[0] if f.value else ""
+        elif p.kind == "iri":
+            f.input = "entity"
+            f.kinds = p.name if p.name in ENTITY_KINDS else ""
+            f.value, f.shown = _entity_value(site.store, f.value, labels)
+        elif p.kind in ("xsd_date", "date"):
+            f.input = "date"
+        elif p.kind in ("xsd_integer", "xsd_int", "xsd_decimal"):
+            f.input = "number"
+        out.append(f)
+    return out
+
+
+async def run_stored(site, query, given: dict, lang: str) -> tuple[Result, str]:
+    """Run ``query`` with ``given`` on the server's workers: its rows (all value combinations, in order)
+    and the SPARQL text of the first run, with its values in a VALUES block."""
+    from starlette.concurrency import run_in_threadpool
+
+    from kg.queries.remote import parse_results
+
+    runs = await run_in_threadpool(bindings_for, query, site.store, given)
+    result, first, capped = None, query.text, False
+    for i, bindings in enumerate(runs):
+        text = insert_values(query.text, bindings) if bindings else query.text
+        if i == 0:
+            first = text
+        answer = await site.run_user_query(text, "json")
+        part = parse_results(json.loads(answer.body))
+        capped = capped or answer.capped
+        result = part if result is None else Result(result.variables, result.rows + part.rows)
+    result.capped = capped
+    return result, first
+
+
+def result_table(store, result: Result, lang: str) -> dict:
+    """The rows as cells of text, each IRI shown by its label and linked to its page."""
+    labels = Labels(store, lang)
+    labels.prefetch(t for row in result.rows for t in row if isinstance(t, URIRef))
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append({"text": "", "href": None})
+            elif isinstance(term, URIRef):
+                cells.append({"text": labels.label(term), "href": href(str(term)), "title": prefixed(term)})
+            elif isinstance(term, BNode):
+                cells.append({"text": "_:" + str(term), "href": None})
+            else:
+                cells.append({"text": prefixed(term), "href": None})
+        rows.append(cells)
+    return {"columns": result.variables, "rows": rows, "capped": getattr(result, "capped", False)}
+
+
+__all__ = ["form_fields", "run_stored", "result_table", "KINDS"]

@@ -1,0 +1,169 @@
+"""Queries of the web's users run in worker processes, so that one that runs too long can be stopped.
+
+Oxigraph cannot be interrupted from Python once a query runs, so each worker is a process of its own
+that opens the store's current version read-only. A query gets ``timeout`` seconds; when it has no
+answer by then its worker is ended and replaced, the client gets a clear message, and the other
+workers go on serving everybody else. A store held only in memory (tests, ``memory_store``) has no
+folder a worker could open: its queries run on a thread of the server, with the same timeout on the
+answer (the thread itself finishes in its own time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.errors import QueryError
+from kg.web.protocol import Answer, Request, answer
+
+
+class QueryTimeout(QueryError):
+    """A query that had no answer within the time limit."""
+
+
+def _send(stream, value) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("!Q", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream):
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError("the worker closed its pipe")
+    size = struct.unpack("!Q", head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the worker closed its pipe")
+    return pickle.loads(data)
+
+
+def main(location: str) -> None:  # pragma: no cover - runs in the worker process
+    """A worker: open the store at ``location`` read-only, answer jobs from standard input on standard output."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(location)
+    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the answers' pipe
+    while True:
+        try:
+            request, fmt, cap = _receive(jobs)
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            _send(answers, ("ok", answer(store, request, fmt, cap)))
+        except QueryError as exc:
+            _send(answers, ("error", str(exc)))
+        except Exception as exc:  # the message, not a traceback, reaches the client
+            _send(answers, ("error", f"the query failed: {type(exc).__name__}: {exc}"))
+
+
+class _Process:
+    """One worker process, started as ``python -m kg.web.workers LOCATION`` (so that it never imports the
+    caller's main module), with pickled jobs and answers over its standard input and output."""
+
+    def __init__(self, location: Path):
+        self.process = subprocess.Popen([sys.executable, "-m", "kg.web.workers", str(location)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+
+    def send(self, job) -> None:
+        _send(self.process.stdin, job)
+
+    def receive(self):
+        return _receive(self.process.stdout)
+
+    def fileno(self) -> int:
+        return self.process.stdout.fileno()
+
+    def stop(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=5)
+
+
+class QueryPool:
+    """``size`` worker processes on the store at ``location`` (None: run on threads of this process)."""
+
+    def __init__(self, store, size: int = 2, timeout: float = 10.0):
+        self.store = store
+        self.location = getattr(store, "location", None)
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._idle: asyncio.Queue | None = None
+        self._all: list[_Process] = []
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        if self.location is None:
+            return
+        for _ in range(self.size):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        worker = _Process(self.location)
+        self._all.append(worker)
+        self._idle.put_nowait(worker)
+
+    async def stop(self) -> None:
+        for worker in self._all:
+            worker.stop()
+        self._all.clear()
+
+    async def run(self, request: Request, fmt: str, cap: int, timeout: float | None = None) -> Answer:
+        """The answer of ``request`` in ``fmt``; ``QueryTimeout`` when it takes longer than the limit."""
+        limit = self.timeout if timeout is None else timeout
+        if self._idle is None:
+            await self.start()
+        if self.location is None:
+            try:
+                return await asyncio.wait_for(asyncio.to_thread(answer, self.store.store, request, fmt, cap), limit)
+            except asyncio.TimeoutError:
+                raise QueryTimeout(self._late(limit)) from None
+        worker = await self._idle.get()
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        try:
+            worker.send((request, fmt, cap))
+            loop.add_reader(worker.fileno(), lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, limit)
+            finally:
+                loop.remove_reader(worker.fileno())
+            status, value = worker.receive()
+        except asyncio.TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(self._late(limit)) from None
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryError("the query stopped its worker; it was restarted. Simplify the query and try again") from None
+        except asyncio.CancelledError:  # the client went away: the worker may still be busy, so replace it
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        if status == "error":
+            raise QueryError(value)
+        return value
+
+    def _replace(self, worker: _Process) -> None:
+        worker.stop()
+        if worker in self._all:
+            self._all.remove(worker)
+        self._spawn()
+
+    @staticmethod
+    def _late(limit: float) -> str:
+        return (f"the query was stopped after {limit:g} s, the time limit of this server; make it more selective "
+                "(a LIMIT, fewer OPTIONALs, a narrower pattern), or run it locally with kg query")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1])
