@@ -69,3 +69,62 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_HOME", str(tmp_path))
     monkeypatch.delenv("KG_STORE", raising=False)
     return tmp_path
+
+
+class Served:
+    """A ``kg serve`` process on a free loopback port, stopped by ``stop()``."""
+
+    def __init__(self, url: str, process):
+        self.url, self.process = url, process
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(store_folder: Path | None = None, root: Path | None = None, *args: str) -> Served:
+    """Start ``kg serve --port 0`` (the store in ``store_folder``, the project in ``root``) and wait for its address."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ)
+    if store_folder is not None:
+        env["KG_STORE"] = str(store_folder)
+    command = [sys.executable, "-m", "kg"] + (["--root", str(root)] if root else []) + ["serve", "--port", "0", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               cwd=str(root or ROOT))
+    deadline = time.monotonic() + 60
+    line = process.stdout.readline()
+    match = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
+    if not match:
+        process.kill()
+        raise RuntimeError(f"kg serve did not start: {line}{process.stderr.read()}")
+    served = Served(match.group(1), process)
+    import urllib.request
+
+    while time.monotonic() < deadline:  # the socket is bound before uvicorn accepts: wait for an answer
+        try:
+            with urllib.request.urlopen(served.url + "/api/openapi.json", timeout=5):
+                return served
+        except OSError:
+            time.sleep(0.1)
+    served.stop()
+    raise RuntimeError("kg serve did not answer within 60 s")
+
+
+@pytest.fixture(scope="session")
+def server(store):
+    """``kg serve`` on the session's store, on a free 127.0.0.1 port; its base URL as ``server.url``."""
+    served = start_server(store.location.parent)
+    yield served
+    served.stop()

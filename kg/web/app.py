@@ -269,7 +269,7 @@ class Site:
         prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
                            if p in ("hkg", "inst", "area", "rdfs", "skos", "dcterms", "xsd", "org", "schema", "prov"))
         text = request.query_params.get("query") or (prefixes + "\nSELECT ?institution ?name WHERE {\n"
-                                                       "  ?institution a hkg:HealthInstitution ; rdfs:label ?name .\n"
+                                                       "  ?institution a/rdfs:subClassOf* hkg:Institution ; rdfs:label ?name .\n"
                                                        "  FILTER(LANG(?name) = \"vi\")\n} ORDER BY ?name LIMIT 50\n")
         return self.render(request, "editor.html", text=text, examples=examples, prefixes=prefixes)
 

@@ -27,7 +27,9 @@ def openapi_document(queries, base: str) -> dict:
         for p in q.parameters:
             schema = dict(_SCHEMAS.get(p.kind, {"type": "string"}))
             if p.name in preset:
-                schema["default"] = preset[p.name]
+                value = preset[p.name]
+                schema["default"] = int(value) if schema["type"] == "integer" else (
+                    float(value) if schema["type"] == "number" else value)
             what = ("an IRI, a prefixed name (inst:bach-mai-hospital) or a name in any language"
                     if p.kind == "iri" else f"a value of type {p.kind.replace('_', ':')}")
             parameters.append({"name": p.name, "in": "query", "required": p.required and p.name not in preset,

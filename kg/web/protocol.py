@@ -41,9 +41,10 @@ ALIASES = {
     "application/n-triples": "ntriples", "nt": "ntriples", "text/plain": "ntriples",
 }
 
-_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b\s*(DATA\b|WHERE\b|\{|<|SILENT\b|GRAPH\b|"
-                     r"DEFAULT\b|NAMED\b|ALL\b|[A-Za-z_][\w-]*:)", re.I)
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)", re.I)
+#: An update: after the prologue (PREFIX and BASE, their IRIs blanked), an update keyword comes first.
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+                     re.I)
+_FROM = re.compile(r"(?<![?$\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)", re.I)
 
 
 @dataclass
@@ -107,17 +108,27 @@ def check(request: Request, graphs: set[str]) -> None:
                          "are refused; change the project's data files and rebuild instead")
     if re.search(r"\bSERVICE\b", no_iris, flags=re.I):
         raise QueryError("SERVICE is refused: this endpoint answers from its own store and calls no other endpoint")
-    from kg.queries.terms import expand
-
-    named = []
-    for match in _FROM.finditer(bare):
-        token = match.group(2)
-        named.append(token[1:-1] if token.startswith("<") else str(expand(token) or token))
-    for iri in named + request.default_graphs + request.named_graphs:
+    for iri in dataset_clauses(request.text) + request.default_graphs + request.named_graphs:
         if iri not in graphs:
             raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
                              "store's own graphs (listed at /.well-known/void); this endpoint reads no file and "
                              "fetches nothing")
+
+
+def dataset_clauses(text: str) -> list[str]:
+    """The IRIs the query's FROM and FROM NAMED clauses name (prefixed names expanded with the project's prefixes).
+
+    >>> dataset_clauses("SELECT ?from FROM <urn:a> FROM NAMED graph:reference WHERE { ?from ?p ?o }")
+    ['urn:a', 'https://w3id.org/vnhealth/graph/reference']
+    """
+    from kg.queries.terms import expand
+
+    bare = _WITHOUT_LITERALS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    named = []
+    for match in _FROM.finditer(bare):
+        token = match.group(2)
+        named.append(token[1:-1] if token.startswith("<") else str(expand(token) or token))
+    return named
 
 
 # --- writing the answer --------------------------------------------------------------------------
@@ -261,7 +272,8 @@ def answer(store, request: Request, fmt: str, cap: int) -> Answer:
     """Run ``request`` on the Oxigraph ``store`` and write its answer in ``fmt`` (``check`` has passed)."""
     import pyoxigraph as ox
 
-    options = {"use_default_graph_as_union": not request.default_graphs}
+    # the union of the graphs is the default graph unless the query or the request names its dataset
+    options = {"use_default_graph_as_union": not request.default_graphs and not dataset_clauses(request.text)}
     if request.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs:
