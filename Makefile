@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser bench clean
+.PHONY: run test install browser bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(STAMP)
 ## run: load, validate, analyse and export the embedded graph into build/, with a summary
 run: $(STAMP)
 	$(BIN)/kg build
+
+## serve: the web interface, the SPARQL endpoint and the API on http://127.0.0.1:8000/ (PORT=... to change)
+PORT ?= 8000
+serve: $(STAMP)
+	$(BIN)/kg serve --port $(PORT)
 
 ## browser: headless Chromium for the page tests (Debian package), installed when missing
 browser:

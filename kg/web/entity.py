@@ -175,8 +175,8 @@ def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dic
         partners.setdefault(other, set()).add(way)
     if not partners:
         return ""
-    width, height, radius = 720, 460, 170
-    cx, cy = width / 2, height / 2
+    width, height = 900, 480
+    cx, cy, rx, ry = width / 2, height / 2, 300, 170
     ordered = sorted(partners, key=lambda p: label(institutions.get(p, {}), lang).lower())
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="neighbourhood" '
              f'aria-label="{escape(words["neighbourhood"])}">',
@@ -185,7 +185,7 @@ def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dic
     centre = label(institutions.get(iri, {}), lang) or prefixed(URIRef(iri))
     for i, other in enumerate(ordered):
         angle = 2 * math.pi * i / len(ordered) - math.pi / 2
-        x, y = cx + radius * 1.6 * math.cos(angle), cy + radius * math.sin(angle)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         ways = partners[other]
         dx, dy = x - cx, y - cy
         length = math.hypot(dx, dy) or 1
@@ -198,12 +198,32 @@ def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dic
         if ways == {"party"}:
             parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" class="party"/>')
         name = label(institutions.get(other, {}), lang) or prefixed(URIRef(other))
-        short = name if len(name) <= 38 else name[:36] + "…"
-        anchor = "start" if x > cx + 5 else ("end" if x < cx - 5 else "middle")
-        ty = y + (22 if y >= cy else -14)
+        lines = _wrap(name)
+        ty = y + 28 if y >= cy - 1 else y - 18 - 16 * (len(lines) - 1)
+        spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 16}">{escape(line)}</tspan>' for i, line in enumerate(lines))
         parts.append(f'<a href="{escape(href(other))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="12" class="partner"/>'
-                     f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="{anchor}"><title>{escape(name)}</title>{escape(short)}</text></a>')
+                     f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle"><title>{escape(name)}</title>{spans}</text></a>')
     parts.append(f'<circle cx="{cx}" cy="{cy}" r="26" class="centre"/>')
-    parts.append(f'<text x="{cx}" y="{cy + 46}" text-anchor="middle" class="centre-label">{escape(centre[:48])}</text>')
+    parts.append(f'<text x="{cx}" y="{cy + 46}" text-anchor="middle" class="centre-label">{escape(centre)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _wrap(name: str, width: int = 24, lines: int = 2) -> list[str]:
+    """``name`` on at most ``lines`` lines of about ``width`` characters, cut with an ellipsis past that.
+
+    >>> _wrap("Bệnh viện Đa khoa tỉnh Lào Cai số 2 (cũ)")
+    ['Bệnh viện Đa khoa tỉnh', 'Lào Cai số 2 (cũ)']
+    """
+    out, line = [], ""
+    for word in name.split():
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1] + "…"
+    return out
