@@ -106,7 +106,7 @@ def test_every_package_says_what_it_holds_and_exports():
             assert names, f"{init.parent.name}: no __all__"
 
 
-@pytest.mark.parametrize("pkg", ["graph", "queries", "validation", "network"])
+@pytest.mark.parametrize("pkg", ["graph", "queries", "validation", "network", "web"])
 def test_exported_names_exist(pkg):
     import importlib
 

@@ -437,3 +437,22 @@ def test_a_query_over_the_time_limit_is_stopped_and_others_are_served_meanwhile(
             assert r.status == 200  # and the server is whole afterwards
     finally:
         served.stop()
+
+
+# --- the same rules for local queries ------------------------------------------------------------
+
+def test_local_queries_read_no_file_that_from_names(tmp_path, store, graph):
+    from kg.errors import QueryError
+    from kg.queries.engine import select
+
+    secret = tmp_path / "secret.nt"
+    secret.write_text('<urn:secret> <urn:is> "the secret" .\n', encoding="utf-8")
+    for target in (store, graph):
+        for form in ("SELECT * FROM <{}> WHERE {{ ?s ?p ?o }}", "ASK FROM NAMED <{}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+                     "CONSTRUCT {{ ?s ?p ?o }} FROM <{}> WHERE {{ ?s ?p ?o }}"):
+            with pytest.raises(QueryError, match="not a graph of this store"):
+                select(target, form.format(secret.as_uri()))
+    own = "https://w3id.org/vnhealth/graph/source-000"
+    text = f"SELECT (COUNT(*) AS ?n) FROM <{own}> WHERE {{ ?s ?p ?o }}"
+    assert int(select(store, text).rows[0][0]) == store.graph_sizes()[own]  # FROM picks the store's own graph
+    assert int(select(graph, text).rows[0][0]) == store.graph_sizes()[own]

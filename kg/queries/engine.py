@@ -1,12 +1,22 @@
-"""Running SPARQL text on a target: an rdflib graph or dataset, the persistent store, or a remote endpoint."""
+"""Running SPARQL text on a target: an rdflib graph or dataset, the persistent store, or a remote endpoint.
+
+Locally a query reads only its target: SERVICE is refused, and FROM / FROM NAMED may name only the
+target's own graphs. rdflib would otherwise fetch or read whatever FROM names (a ``file:`` path, an
+address); loading is switched off for the whole process when this module is imported
+(``rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS``), so FROM then picks a graph the dataset already has.
+"""
 
 from __future__ import annotations
+
+import rdflib.plugins.sparql
 
 
 from kg.errors import QueryError
 from kg.graph.store import GraphStore
-from kg.queries.stored import parsed, refuse_service
+from kg.queries.stored import dataset_clauses, parsed, refuse_outside_graphs, refuse_service
 from kg.queries.terms import insert_values
+
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
 def _local(target, text: str, bindings: dict | None):
@@ -26,7 +36,7 @@ def _local(target, text: str, bindings: dict | None):
         return Result(["subject", "predicate", "object"], sorted(tuple(t) for t in answer.graph))
     return Result([str(v) for v in answer.vars], [tuple(row) for row in answer])
 
-def _stored(target: GraphStore, text: str, bindings: dict | None):
+def _stored(target: GraphStore, text: str, bindings: dict | None, union: bool = True):
     """Run ``text`` on the persistent store with Oxigraph's engine.
 
     Bindings go into a VALUES block at the start of the WHERE group, as for a remote endpoint
@@ -39,7 +49,7 @@ def _stored(target: GraphStore, text: str, bindings: dict | None):
     from kg.queries.results import Result
 
     try:
-        answer = target.query(insert_values(text, bindings) if bindings else text)
+        answer = target.query(insert_values(text, bindings) if bindings else text, union=union)
         if isinstance(answer, ox.QueryBoolean):
             return Result(["ask"], [(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):
@@ -70,7 +80,12 @@ def select(target, text: str, bindings: dict | None = None):
         if isinstance(value, (list, tuple)):
             raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
     if isinstance(target, GraphStore):
-        return _stored(target, text, bindings)
+        # FROM names the query's dataset among the store's graphs (else the union is the default graph)
+        named = refuse_outside_graphs(text, set(target.graph_names())) if dataset_clauses(text) else []
+        return _stored(target, text, bindings, union=not named)
+    if dataset_clauses(text):
+        graphs = {str(g.identifier) for g in target.graphs()} if hasattr(target, "graphs") else set()
+        refuse_outside_graphs(text, graphs)
     return _local(target, text, bindings)
 
 def ask(target, text: str, bindings: dict | None = None) -> bool:

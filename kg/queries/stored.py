@@ -195,6 +195,43 @@ def refuse_service(text: str, where: str = "the query") -> None:
                          "run it on that endpoint with --endpoint URL instead")
 
 
+_FROM = re.compile(r"(?<![?$\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)", re.I)
+
+
+def dataset_clauses(text: str) -> list[str]:
+    """The IRIs the query's FROM and FROM NAMED clauses name (prefixed names expanded with the project's prefixes).
+
+    >>> dataset_clauses("SELECT ?from FROM <urn:a> FROM NAMED graph:reference WHERE { ?from ?p 'FROM <urn:b>' }")
+    ['urn:a', 'https://w3id.org/vnhealth/graph/reference']
+    """
+    from kg.queries.terms import expand
+
+    bare = _WITHOUT_LITERALS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    named = []
+    for match in _FROM.finditer(bare):
+        token = match.group(2)
+        named.append(token[1:-1] if token.startswith("<") else str(expand(token) or token))
+    return named
+
+
+def refuse_outside_graphs(text: str, graphs, where: str = "the query") -> list[str]:
+    """Refuse a FROM or FROM NAMED that names anything but one of ``graphs`` (the target's own named graphs):
+    a query reads the graph it is given, never a file or an address. Returns the graphs named.
+
+    >>> refuse_outside_graphs("SELECT * FROM <urn:g> { ?s ?p ?o }", {"urn:g"})
+    ['urn:g']
+    >>> refuse_outside_graphs("ASK FROM <file:///etc/hosts> { ?s ?p ?o }", {"urn:g"})
+    Traceback (most recent call last):
+    kg.errors.QueryError: FROM <file:///etc/hosts> is not a graph of this store: FROM and FROM NAMED may name only the store's own graphs; a query reads no file and fetches nothing
+    """
+    named = dataset_clauses(text)
+    for iri in named:
+        if iri not in graphs:
+            raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
+                             "store's own graphs; a query reads no file and fetches nothing")
+    return named
+
+
 def syntax_error(text: str) -> str | None:
     """The reason why ``text`` is not SPARQL 1.1, or None when it parses.
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import QueryError
-from kg.queries.stored import _WITHOUT_LITERALS, query_form
+from kg.queries.stored import _WITHOUT_LITERALS, dataset_clauses, query_form
 
 #: Result formats of SELECT and ASK: short name -> media type.
 RESULT_TYPES = {
@@ -44,7 +44,6 @@ ALIASES = {
 #: An update: after the prologue (PREFIX and BASE, their IRIs blanked), an update keyword comes first.
 _UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
                      re.I)
-_FROM = re.compile(r"(?<![?$\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)", re.I)
 
 
 @dataclass
@@ -113,22 +112,6 @@ def check(request: Request, graphs: set[str]) -> None:
             raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
                              "store's own graphs (listed at /.well-known/void); this endpoint reads no file and "
                              "fetches nothing")
-
-
-def dataset_clauses(text: str) -> list[str]:
-    """The IRIs the query's FROM and FROM NAMED clauses name (prefixed names expanded with the project's prefixes).
-
-    >>> dataset_clauses("SELECT ?from FROM <urn:a> FROM NAMED graph:reference WHERE { ?from ?p ?o }")
-    ['urn:a', 'https://w3id.org/vnhealth/graph/reference']
-    """
-    from kg.queries.terms import expand
-
-    bare = _WITHOUT_LITERALS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
-    named = []
-    for match in _FROM.finditer(bare):
-        token = match.group(2)
-        named.append(token[1:-1] if token.startswith("<") else str(expand(token) or token))
-    return named
 
 
 # --- writing the answer --------------------------------------------------------------------------
