@@ -456,3 +456,31 @@ def test_local_queries_read_no_file_that_from_names(tmp_path, store, graph):
     text = f"SELECT (COUNT(*) AS ?n) FROM <{own}> WHERE {{ ?s ?p ?o }}"
     assert int(select(store, text).rows[0][0]) == store.graph_sizes()[own]  # FROM picks the store's own graph
     assert int(select(graph, text).rows[0][0]) == store.graph_sizes()[own]
+
+
+def test_where_two_sources_disagree_the_page_shows_both_with_their_sources(tmp_path, project):
+    from kg.graph.store import memory_store
+    from kg.web.entity import describe
+
+    data = tmp_path / "disagree.trig"
+    data.write_text("""@prefix inst: <https://w3id.org/vnhealth/id/org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix hkg: <https://w3id.org/vnhealth/def#> .
+@prefix level: <https://w3id.org/vnhealth/id/concept/level/> .
+<https://w3id.org/vnhealth/graph/source-900> {
+  inst:x a hkg:Hospital ; rdfs:label "Clinic X"@en ; hkg:level level:central .
+}
+<https://w3id.org/vnhealth/graph/source-901> {
+  inst:x a hkg:Hospital ; hkg:level level:provincial .
+}
+""", encoding="utf-8")
+    store = memory_store([data], project)
+    d = describe(store, str(INST["x"]), "en")
+    groups = {str(g.predicate).rsplit("#", 1)[1]: g for g in d.groups if "#" in str(g.predicate)}
+    level = groups["level"]
+    assert level.disagree and [(str(v.term).rsplit("/", 1)[1], [g.rsplit("/", 1)[1] for g in v.graphs])
+                               for v in level.values] == [("central", ["source-900"]), ("provincial", ["source-901"])]
+    assert not groups["type"].disagree  # both sources state the same type: agreement, not a conflict
+    with TestClient(create_app(store, project)) as c:
+        page = html(c, "/id/org/x?lang=en")
+    assert page.count('<tr class="disagree">') == 2 and "sources differ" in page

@@ -62,12 +62,15 @@ def main(location: str) -> None:  # pragma: no cover - runs in the worker proces
             _send(answers, ("error", f"the query failed: {type(exc).__name__}: {exc}"))
 
 
+_START = "import sys; from kg.web.workers import main; main(sys.argv[1])"
+
+
 class _Process:
-    """One worker process, started as ``python -m kg.web.workers LOCATION`` (so that it never imports the
-    caller's main module), with pickled jobs and answers over its standard input and output."""
+    """One worker process, a fresh interpreter that runs :func:`main` (so that it never imports the caller's
+    main module), with pickled jobs and answers over its standard input and output."""
 
     def __init__(self, location: Path):
-        self.process = subprocess.Popen([sys.executable, "-m", "kg.web.workers", str(location)],
+        self.process = subprocess.Popen([sys.executable, "-c", _START, str(location)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
 
     def send(self, job) -> None:
@@ -163,7 +166,3 @@ class QueryPool:
     def _late(limit: float) -> str:
         return (f"the query was stopped after {limit:g} s, the time limit of this server; make it more selective "
                 "(a LIMIT, fewer OPTIONALs, a narrower pattern), or run it locally with kg query")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main(sys.argv[1])
