@@ -484,3 +484,10 @@ def test_where_two_sources_disagree_the_page_shows_both_with_their_sources(tmp_p
     with TestClient(create_app(store, project)) as c:
         page = html(c, "/id/org/x?lang=en")
     assert page.count('<tr class="disagree">') == 2 and "sources differ" in page
+
+
+def test_pages_forbid_loading_from_elsewhere_by_policy(client):
+    r = client.get("/id/org/bach-mai-hospital", headers={"accept": "text/html"})
+    policy = r.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-eval" not in policy
+    assert r.headers["x-content-type-options"] == "nosniff"

@@ -30,6 +30,17 @@ from kg.web.protocol import GRAPH_TYPES, RESULT_TYPES, Request, check, choose_fo
 from kg.web.workers import QueryPool, QueryTimeout
 
 
+#: Headers of every page of the site: it loads only from itself (a label cannot bring in a script or a
+#: remote resource even if escaping failed), and browsers do not guess content types.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
+                               "form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 @dataclass
 class Settings:
     """The limits of a server: seconds per query, rows per answer, bytes per request, worker processes."""
@@ -174,7 +185,7 @@ class Site:
 
         html = _templates().get_template(template).render(
             w=i18n.words(lang), lang=lang, other_lang=other, switch=switch, url=url, path=request.url.path, **context)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     def error_page(self, request: HttpRequest, status: int, message: str) -> Response:
         if _wants_html(request):
