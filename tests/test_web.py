@@ -491,3 +491,9 @@ def test_pages_forbid_loading_from_elsewhere_by_policy(client):
     policy = r.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-eval" not in policy
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_address_that_is_no_iri_is_a_400(client):
+    r = client.get("/resource", params={"iri": "urn:a> } #"}, headers={"accept": "text/html"})
+    assert r.status_code == 400 and "is not a valid IRI" in r.text
+    assert client.get("/resource", params={"iri": "not an iri"}).status_code == 400

@@ -257,18 +257,20 @@ class Site:
         fields = await run_in_threadpool(form_fields, self, query, given, lang)
         run = bool(given) or not query.parameters or "run" in request.query_params
         result = error = None
+        status = 200
         text = query.text
         if run:
             try:
                 answer, text = await run_stored(self, query, given, lang)
                 result = await run_in_threadpool(result_table, self.store, answer, lang)
+            except QueryTimeout as exc:
+                error, status = str(exc), 503
             except KGError as exc:
-                error = str(exc)
+                error, status = str(exc), 400
         downloads = {fmt: f"/api/{name}?" + urlencode({**{k: v for k, v in given.items()}, "format": fmt}, doseq=True)
                      for fmt in ("csv", "tsv", "json")}
         question = next((i18n.question_text(int(t[2:]), lang) for t in query.header.get("tags") or []
                          if str(t).startswith("cq") and str(t)[2:].isdigit()), "")
-        status = 400 if error and given else 200
         return self.render(request, "query.html", status=status, query=query, question=question, fields=fields,
                            result=result, error=error, sparql=text, downloads=downloads,
                            editor_link="/editor?" + urlencode({"query": text, **({"lang": "en"} if lang == "en" else {})}))
@@ -294,9 +296,14 @@ class Site:
         return await self._entity(request, iri)
 
     async def _entity(self, request: HttpRequest, iri: str) -> Response:
+        from kg.queries.terms import check_iri
         from kg.web.entity import describe, description_query, neighbourhood_svg
 
         lang = lang_of(request)
+        try:
+            check_iri(iri, "the address names")
+        except QueryError as exc:
+            return self.error_page(request, 400, str(exc))
         asked = request.query_params.get("format")
         accept = request.headers.get("accept", "")
         if asked or (not _wants_html(request) and any(t in accept for t in GRAPH_TYPES.values())):
