@@ -31,7 +31,8 @@ from kg.network.projection import cooperation_network, project_network
 from kg.graph.files import Project, load_dataset
 from kg.network.picture import missing_glyphs
 from kg.network.style import tier_of, tiered_layout
-from kg.network.draw import visualise
+from kg.network.draw import visualise, vocabulary_words
+from kg.network.page import page_data, write_page
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -310,3 +311,118 @@ def test_snapshot_selector_hides_links_not_in_force(browser, curated):
                      "document.getElementById('snapshot').dispatchEvent(new Event('change'))")
 
 
+
+
+def test_snapshot_slider_follows_the_selector_and_changes_the_links_and_sizes(browser):
+    dates = browser.evaluate("kg.data.snapshots.map(s => s.date)")
+    index = browser.evaluate("kg.data.snapshots.findIndex((s, i) => i && s.links.length < kg.data.snapshots[0].links.length "
+                             "&& JSON.stringify(s.values[kg.data.sizeBy]) !== JSON.stringify(kg.data.snapshots[0].values[kg.data.sizeBy]))")
+    assert index > 0
+    assert browser.evaluate("document.getElementById('snapshot-range').max") == str(len(dates) - 1)
+    shown_edges = "kg.edges.get({filter: e => !e.hidden}).map(e => e.id).sort()"
+    sizes = "JSON.stringify(kg.nodes.get().map(n => n.value))"
+    before, sizes_before = browser.evaluate(shown_edges), browser.evaluate(sizes)
+    browser.evaluate(f"const r = document.getElementById('snapshot-range'); r.value = '{index}'; "
+                     "r.dispatchEvent(new Event('input'))")
+    assert browser.evaluate("document.getElementById('snapshot').value") == str(index)
+    assert browser.evaluate("document.getElementById('snapshot-value').textContent") == f"tại ngày {dates[index]}"
+    after = browser.evaluate(shown_edges)
+    assert after and set(after) < set(before), "the slider did not hide the links not yet in force"
+    assert browser.evaluate(sizes) != sizes_before, "the node sizes did not follow the date"
+    browser.evaluate("document.getElementById('snapshot').value = '0'; "
+                     "document.getElementById('snapshot').dispatchEvent(new Event('change'))")
+    assert browser.evaluate("document.getElementById('snapshot-range').value") == "0"
+    assert browser.evaluate("document.getElementById('snapshot-value').textContent") == "mọi liên kết, không xét thời hạn"
+    assert browser.evaluate(shown_edges) == before
+
+
+@pytest.fixture(scope="module")
+def laptop(drawn):
+    """The page in a 1280 x 800 window, as it first appears."""
+    executable = _chromium()
+    if not executable:
+        pytest.skip("no Chromium found (Debian package 'chromium'); run 'make browser' to install it")
+    chrome = Chromium(executable, 1280, 800)
+    chrome.open(drawn["page"].as_uri(), "document.body.dataset.rendered !== undefined")
+    yield chrome
+    chrome.close()
+
+
+INSIDE = """(() => {
+  const frame = document.getElementById('network'), w = frame.clientWidth, h = frame.clientHeight;
+  const out = [];
+  for (const id of kg.nodes.getIds({filter: n => !n.hidden})) {
+    const b = kg.network.getBoundingBox(id), c = kg.network.canvasToDOM(kg.network.getPositions([id])[id]);
+    const a = kg.network.canvasToDOM({x: b.left, y: b.top}), z = kg.network.canvasToDOM({x: b.right, y: b.bottom});
+    out.push([id, Math.min(a.x, a.y, w - z.x, h - z.y), c.x, c.y]);
+  }
+  return out;
+})()"""
+
+
+def test_default_view_has_legible_labels_and_every_node_inside_with_padding(laptop):
+    font = laptop.evaluate("Math.min(...kg.nodes.get().map(n => (n.font && n.font.size) || 14)) * kg.network.getScale()")
+    assert font >= 12, f"labels are {font:.1f} px high on screen"
+    assert laptop.evaluate("kg.labelPixels()") == pytest.approx(font)
+    margins = laptop.evaluate(INSIDE)
+    assert len(margins) == 25
+    worst = min(margins, key=lambda m: m[1])
+    assert worst[1] >= 10, f"{worst[0]} (with its label) is {worst[1]:.0f} px from the edge of the canvas"
+
+
+def test_view_is_fitted_again_after_a_resize_before_it_is_painted(laptop):
+    """vis-network rescales the view itself after it tells of a resize; the page fits it again before the
+    next paint (a headless screenshot of a fresh window is taken right after such a resize)."""
+    try:
+        laptop.evaluate("document.getElementById('network').style.height = '700px'; kg.network.redraw()")
+        scale = laptop.evaluate("kg.network.getScale()")
+        assert laptop.evaluate("kg.fitView(); kg.network.getScale()") == pytest.approx(scale, rel=1e-6)
+        assert min(m[1] for m in laptop.evaluate(INSIDE)) >= 10
+    finally:
+        laptop.evaluate("document.getElementById('network').style.height = ''; kg.network.redraw()")
+    assert min(m[1] for m in laptop.evaluate(INSIDE)) >= 10
+
+
+def test_labels_keep_a_legible_size_when_the_canvas_is_small(laptop):
+    laptop.send("Emulation.setDeviceMetricsOverride", {"width": 800, "height": 600, "deviceScaleFactor": 1, "mobile": False})
+    time.sleep(0.3)
+    try:
+        assert laptop.evaluate("kg.network.getScale()") < 0.75  # 16-unit labels would be under 12 px
+        assert laptop.evaluate("kg.labelPixels()") >= 11.9
+        assert min(m[1] for m in laptop.evaluate(INSIDE)) >= 10
+    finally:
+        laptop.send("Emulation.setDeviceMetricsOverride",
+                    {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+        time.sleep(0.2)
+
+
+def test_static_page_links_nowhere(browser, drawn):
+    assert "entityBase" not in _page_data(drawn["page"].read_text(encoding="utf-8"))
+    browser.evaluate(f"kg.select({json.dumps(str(INST['bach-mai-hospital']))})")
+    assert browser.evaluate("document.querySelector('#details h2').textContent") == "Bệnh viện Bạch Mai"
+    assert browser.evaluate("document.querySelector('#details a') === null")
+
+
+def test_entity_base_links_the_chosen_institution_to_its_page(tmp_path, curated):
+    project = Project(ROOT)
+    projection = project_network(curated, None, False, project)
+    words = vocabulary_words(curated, "en")
+    data = page_data(projection, "en", "out_degree", "level", None, False, words, entity_base="/")
+    assert data["entityBase"] == "/" and data["entityNamespace"] == "https://w3id.org/vnhealth/"
+    page = write_page(tmp_path / "network-en.html", projection, "en", words=words, entity_base="/")
+    executable = _chromium()
+    if not executable:
+        pytest.skip("no Chromium found (Debian package 'chromium'); run 'make browser' to install it")
+    chrome = Chromium(executable, 1280, 800)
+    try:
+        chrome.open(page.as_uri(), "document.body.dataset.rendered !== undefined")
+        bach_mai = str(INST["bach-mai-hospital"])
+        assert bach_mai == "https://w3id.org/vnhealth/id/org/bach-mai-hospital"
+        chrome.evaluate(f"kg.select({json.dumps(bach_mai)})")
+        link = chrome.evaluate("(() => { const a = document.getElementById('details-link'); "
+                               "return [a.getAttribute('href'), a.textContent, a.title]; })()")
+        assert link == ["/id/org/bach-mai-hospital", "Bach Mai Hospital", "Open the page of this institution"]
+        assert chrome.evaluate("kg.entityHref('https://example.org/id/org/x')") is None
+        assert chrome.evaluate("kg.entityHref('https://w3id.org/vnhealth/')") is None
+    finally:
+        chrome.close()

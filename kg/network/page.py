@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -19,9 +20,18 @@ from markupsafe import Markup
 
 from kg.errors import InputError
 from kg.graph.export import write_atomic
+from kg.namespaces import BASE
 from kg.network.measures import MEASURES, compute_measures
 from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name
-from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tiered_layout
+from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tier_of, tiered_layout
+
+
+#: Spacing of the page's layout, in vis-network units (a label is 16 units high and at most 180 wide).
+COLUMN, LINE, TIER = 200.0, 130.0, 190.0
+
+#: The canvas the layout is shaped for (a 1280 x 800 window less the side panel), and the room that
+#: labels and node discs take beyond the outermost node centres.
+CANVAS, MARGIN = (940.0, 800.0), (200.0, 150.0)
 
 
 def vis_network_files() -> tuple[str, str]:
@@ -39,6 +49,66 @@ def vis_network_files() -> tuple[str, str]:
     return (folder / "vis-network.min.js").read_text(encoding="utf-8"), (folder / "vis-network.css").read_text(encoding="utf-8")
 
 
+def page_layout(graph, canvas: tuple[float, float] = CANVAS) -> dict:
+    """Positions ``{node: (x, y)}`` of the page, in vis-network units (y grows downwards).
+
+    The tiers of ``tiered_layout`` (central on top, foreign partners in a column on the right),
+    kept in its left-to-right order, but a tier too long for the canvas is folded into columns
+    of a few lines, each line a little to the right of the one above, so that the drawing has
+    about the shape of ``canvas``: fitted to it, labels keep a legible size and links do not
+    run straight through the nodes stacked below one another.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("a", "c")])
+    >>> nx.set_node_attributes(g, {"a": {"level": "central"}, "b": {"level": "provincial"},
+    ...                            "c": {"level": "provincial"}})
+    >>> page_layout(g)
+    {'a': (0.0, 0.0), 'b': (-100.0, 190.0), 'c': (100.0, 190.0)}
+    """
+    base = tiered_layout(graph, width=1.0)
+    tiers: dict[int, list] = {}
+    foreign = []
+    for node in sorted(base, key=lambda n: (base[n][0], -base[n][1], str(n))):
+        tier = tier_of(graph.nodes[node])
+        (foreign if tier is None else tiers.setdefault(tier, [])).append(node)
+    rows = [tiers[t] for t in sorted(tiers)]
+    longest = max((len(r) for r in rows), default=1)
+
+    def shape(columns: int) -> tuple[int, list[int], float, float]:
+        lines = [math.ceil(len(r) / columns) for r in rows]
+        height = sum(lines) * LINE - LINE + (len(rows) - 1) * (TIER - LINE) if rows else 0.0
+        per_column = max(1, int(height // LINE) + 1)
+        extra = math.ceil(len(foreign) / per_column) if foreign else 0
+        width = (max((math.ceil(len(r) / n) for r, n in zip(rows, lines)), default=1) - 1) * COLUMN
+        width += (1.3 * COLUMN + (extra - 1) * COLUMN) if extra else 0.0
+        return per_column, lines, width, height
+
+    def scale(columns: int) -> float:
+        _, _, width, height = shape(columns)
+        return min(canvas[0] / (width + MARGIN[0]), canvas[1] / (height + MARGIN[1]))
+
+    columns = max(range(1, longest + 1), key=lambda c: (round(scale(c), 3), c))
+    per_column, lines, _, _ = shape(columns)
+    pos: dict = {}
+    y = 0.0
+    widest = 0.0
+    for row, count in zip(rows, lines):
+        across = math.ceil(len(row) / count)
+        widest = max(widest, (across - 1) * COLUMN)
+        sizes = [len(row) // across + (1 if i < len(row) % across else 0) for i in range(across)]
+        start = 0
+        for column, size in enumerate(sizes):  # column by column, so that the left-to-right order is kept
+            for line, node in enumerate(row[start:start + size]):
+                shift = (line - (count - 1) / 2) * (0.5 * COLUMN / count) if count > 1 else 0.0
+                pos[node] = ((column - (across - 1) / 2) * COLUMN + shift, y + line * LINE)
+            start += size
+        y += (count - 1) * LINE + TIER
+    right = widest / 2 + 1.3 * COLUMN
+    for i, node in enumerate(foreign):
+        pos[node] = (right + (i // per_column) * COLUMN, (i % per_column) * LINE)
+    return {n: (round(x, 1) + 0.0, round(y, 1) + 0.0) for n, (x, y) in sorted(pos.items(), key=lambda kv: str(kv[0]))}
+
+
 def _snapshots(links, as_of, words) -> tuple[list[dict], int]:
     index = {link.key: i for i, link in enumerate(links)}
     days = change_dates(links)
@@ -53,14 +123,16 @@ def _snapshots(links, as_of, words) -> tuple[list[dict], int]:
 
 
 def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, as_of: date | None,
-              include_planned: bool, words: dict) -> dict:
+              include_planned: bool, words: dict, entity_base: str | None = None) -> dict:
     """Everything the page shows, as JSON-ready data: nodes, edges, links, snapshots, measures and words.
 
     ``projection`` holds every link of the graph; each snapshot keeps those in force on its date.
+    With ``entity_base`` (the web app gives "/"), the name of the institution chosen links to its
+    entity page: ``entity_base`` followed by the IRI's path in the graph's namespace.
     """
     links, institutions = projection.links, projection.institutions
     drawing = cooperation_network(links, institutions, include_planned=True)
-    pos = tiered_layout(drawing, width=1.0)
+    pos = page_layout(drawing)
     by_level, level_legend = node_colours(drawing, "level")
     by_kind, kind_legend = node_colours(drawing, "kind")
     snapshots, initial = _snapshots(links, as_of, words)
@@ -75,7 +147,7 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
         "level": a.get("level"), "levelLabel": words.get(a.get("level") or "", a.get("level") or words["unknown"]),
         "kind": a.get("kind"), "kindLabel": words.get(a.get("kind") or "", a.get("kind") or ""),
         "province": a.get(f"province_{lang}") or a.get("province_en"), "country": a.get(f"country_{lang}"),
-        "x": round(pos[n][0] * 200, 1), "y": round(-pos[n][1] * 300, 1),  # vis-network's y grows downwards
+        "x": pos[n][0], "y": pos[n][1],
         "colour": {"level": by_level[n], "kind": by_kind[n]},
     } for n, a in sorted(drawing.nodes(data=True), key=lambda na: str(na[0]))]
     edges = []
@@ -86,7 +158,7 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
                       "types": [words.get(t, t) for t in a["types"]], "statuses": [words.get(t, t) for t in a["statuses"]], "start": a["start"], "end": a["end"],
                       "areas": a[f"areas_{lang}"], "techniques": a[f"techniques_{lang}"],
                       "sources": [local_name(s) for s in a["sources"]]})
-    return {
+    data = {
         "lang": lang, "words": words, "sizeBy": size_by, "colourBy": colour_by,
         "measures": {m: words.get(m, m) for m in scores},
         "legend": {"level": {k or "": [words.get(k or "", k or words["unknown"]), c] for k, c in level_legend.items()},
@@ -96,6 +168,9 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
                    "status": local_name(l.status or ""), "planned": l.planned} for l in links],
         "snapshots": snapshots, "initial": initial, "levelColours": {k or "": c for k, c in LEVEL_COLOURS.items()},
     }
+    if entity_base is not None:
+        data["entityBase"], data["entityNamespace"] = entity_base, BASE
+    return data
 
 
 def render_page(data: dict) -> str:
@@ -125,8 +200,12 @@ def _static(name: str) -> str:
 
 def write_page(path: Path, projection: Projection, lang: str = "vi", size_by: str = "out_degree",
                colour_by: str = "level", as_of: date | None = None, include_planned: bool = False,
-               words: dict | None = None) -> Path:
-    """Write the self-contained page of ``projection`` (every link of the graph) to ``path``; returns the path."""
+               words: dict | None = None, entity_base: str | None = None) -> Path:
+    """Write the self-contained page of ``projection`` (every link of the graph) to ``path``; returns the path.
+
+    ``entity_base`` links the institution chosen to its entity page (see ``page_data``); without it the
+    page links nowhere, as befits a file opened with no server.
+    """
     words = words or UI_WORDS[lang]
     return write_atomic(Path(path), render_page(page_data(projection, lang, size_by, colour_by, as_of, include_planned,
-                                                          words)))
+                                                          words, entity_base=entity_base)))

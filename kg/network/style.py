@@ -150,7 +150,7 @@ UI_WORDS = {
         "measures": "Measures", "period": "period", "areas": "areas", "techniques": "techniques", "sources": "sources",
         "no_match": "no match", "unknown": "level not recorded", "other": "other", "shown": "institutions shown",
         "help": "Click an institution, or search for it, to see whom it supports.", "open": "open",
-        "legend": "Legend",
+        "legend": "Legend", "snapshot_date": "Date", "entity_page": "Open the page of this institution",
     },
     "vi": {
         "title": "Mạng lưới hỗ trợ giữa các cơ sở y tế Việt Nam", "all_links": "mọi liên kết, không xét thời hạn",
@@ -163,6 +163,6 @@ UI_WORDS = {
         "period": "thời hạn", "areas": "lĩnh vực", "techniques": "kỹ thuật", "sources": "nguồn",
         "no_match": "không tìm thấy", "unknown": "chưa rõ tuyến", "other": "khác", "shown": "cơ sở hiển thị",
         "help": "Bấm vào một cơ sở, hoặc tìm theo tên, để xem cơ sở đó hỗ trợ những đơn vị nào.", "open": "không thời hạn",
-        "legend": "Chú giải",
+        "legend": "Chú giải", "snapshot_date": "Ngày", "entity_page": "Mở trang của cơ sở này",
     },
 }

@@ -341,13 +341,10 @@ class Site:
 
     @functools.lru_cache(maxsize=2)
     def _network_page(self, lang: str) -> str:
-        import inspect
-
         from kg.network.page import page_data, render_page
         from kg.network.style import UI_WORDS
 
-        options = {"entity_base": "/"} if "entity_base" in inspect.signature(page_data).parameters else {}
-        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, UI_WORDS[lang], **options)
+        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, UI_WORDS[lang], entity_base="/")
         return render_page(data)
 
     async def downloads(self, request: HttpRequest) -> Response:

@@ -9,8 +9,18 @@ const EDGE_STYLE = {
   planned: {color: "#888888", dashes: [8, 6]},
   ended: {color: "#aaaaaa", dashes: [2, 5]},
 };
-let snapshot = DATA.initial, sizeBy = DATA.sizeBy, colourBy = DATA.colourBy;
+// Labels are FONT_SIZE units high; when the view is zoomed out so far that they would be drawn smaller
+// than MIN_LABEL_PX on screen, they grow (down to a scale of FLOOR_SCALE, below which they shrink again).
+const FONT_SIZE = 16, LABEL_WIDTH = 180, MIN_LABEL_PX = 12, FLOOR_SCALE = 0.3, PADDING = 24;
+let snapshot = DATA.initial, sizeBy = DATA.sizeBy, colourBy = DATA.colourBy, fontSize = FONT_SIZE;
 
+function font(size) { return {size, face: "DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#ffffff"}; }
+// The page of an institution on the web app, when the page is served by it; null in the file on its own.
+function entityHref(id) {
+  const base = DATA.entityBase, ns = DATA.entityNamespace;
+  if (base == null || !ns || !id.startsWith(ns) || id.length === ns.length) return null;
+  return base.replace(/\/+$/, "") + "/" + id.slice(ns.length);
+}
 function fmt(v) { return v == null ? "" : (Number.isInteger(v) ? String(v) : v.toFixed(4)); }
 function value(id) { const vals = DATA.snapshots[snapshot].values[sizeBy] || {}; return vals[id] == null ? 0 : vals[id]; }
 
@@ -59,7 +69,7 @@ function visibleEdges() {
 const nodes = new vis.DataSet(DATA.nodes.map(n => ({
   id: n.id, label: n.label, x: n.x, y: n.y, shape: "dot", value: value(n.id), title: nodeTitle(n),
   color: {background: n.colour[colourBy], border: "#ffffff", highlight: {background: n.colour[colourBy], border: "#000000"}},
-  font: {size: 16, face: "DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#ffffff"}, borderWidth: 2,
+  font: font(FONT_SIZE), borderWidth: 2,
 })));
 const edges = new vis.DataSet(DATA.edges.map(e => {
   const s = EDGE_STYLE[e.state];
@@ -68,10 +78,64 @@ const edges = new vis.DataSet(DATA.edges.map(e => {
 }));
 const network = new vis.Network(document.getElementById("network"), {nodes, edges}, {
   physics: false, layout: {randomSeed: 1},
-  nodes: {scaling: {min: 10, max: 40, label: {enabled: false}}, widthConstraint: {maximum: 180}},
+  nodes: {scaling: {min: 10, max: 40, label: {enabled: false}}, widthConstraint: {maximum: LABEL_WIDTH}},
   edges: {arrowStrikethrough: false, arrows: {to: {scaleFactor: 0.7}, from: {scaleFactor: 0.7}}},
   interaction: {hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false},
 });
+
+// Keep labels legible at the current zoom: returns true when their size had to change.
+function labelFloor() {
+  const scale = Math.max(network.getScale(), FLOOR_SCALE);
+  const size = Math.max(FONT_SIZE, Math.ceil(2 * MIN_LABEL_PX / scale) / 2);
+  if (size === fontSize) return false;
+  fontSize = size;
+  nodes.update(DATA.nodes.map(n => ({id: n.id, font: font(size), widthConstraint: {maximum: LABEL_WIDTH * size / FONT_SIZE}})));
+  return true;
+}
+
+// The box, in canvas units, of the nodes shown with their labels (as last drawn).
+function shownBox() {
+  const ids = nodes.getIds({filter: n => !n.hidden});
+  const box = {left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity};
+  for (const id of (ids.length ? ids : nodes.getIds())) {
+    const b = network.getBoundingBox(id);
+    box.left = Math.min(box.left, b.left); box.right = Math.max(box.right, b.right);
+    box.top = Math.min(box.top, b.top); box.bottom = Math.max(box.bottom, b.bottom);
+  }
+  return box;
+}
+
+// Like network.fit, but every label inside the canvas too, PADDING pixels from its edges, and the labels
+// kept legible; drawn at once, so that the first picture of the page is already the fitted one.
+let fitting = false;
+function fitView() {
+  const frame = document.getElementById("network");
+  const width = frame.clientWidth, height = frame.clientHeight;
+  if (fitting || !width || !height) return;
+  fitting = true;
+  try {
+    for (let round = 0; ; round++) {  // the labels' size follows the scale, and the box the labels' size
+      network.redraw();  // measures the labels
+      const box = shownBox();
+      if (!Number.isFinite(box.left)) break;  // nothing to show
+      const scale = Math.min((width - 2 * PADDING) / Math.max(box.right - box.left, 1),
+                             (height - 2 * PADDING) / Math.max(box.bottom - box.top, 1), 1);
+      network.moveTo({position: {x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2}, scale, animation: false});
+      if (round === 5 || !labelFloor()) break;
+    }
+    network.redraw();
+  } finally {
+    fitting = false;
+  }
+}
+
+function setSnapshot(i) {
+  snapshot = i;
+  document.getElementById("snapshot").value = String(i);
+  document.getElementById("snapshot-range").value = String(i);
+  document.getElementById("snapshot-value").textContent = DATA.snapshots[i].label;
+  refresh();
+}
 
 function refresh() {
   const shown = visibleEdges();
@@ -102,7 +166,11 @@ function drawLegend() {
 function showDetails(id) {
   const n = byId[id], box = document.getElementById("details");
   box.replaceChildren();
-  box.appendChild(el("h2", n.label));
+  const title = el("h2"), href = entityHref(id);
+  if (href) {
+    const a = el("a", n.label); a.id = "details-link"; a.href = href; a.title = W.entity_page; title.appendChild(a);
+  } else title.textContent = n.label;
+  box.appendChild(title);
   if (n.other && n.other !== n.label) box.appendChild(el("div", n.other, "muted"));
   box.appendChild(el("div", W.level + ": " + n.levelLabel + (n.kindLabel ? " · " + n.kindLabel : "")));
   if (n.province) box.appendChild(el("div", W.province + ": " + n.province));
@@ -135,6 +203,7 @@ function showDetails(id) {
 function select(id) {
   network.selectNodes([id]);
   network.focus(id, {scale: Math.max(network.getScale(), 0.9), animation: false});
+  labelFloor();
   showDetails(id);
 }
 
@@ -162,8 +231,12 @@ function setup() {
   document.getElementById("details").appendChild(el("p", W.help, "muted"));
   const snap = document.getElementById("snapshot");
   DATA.snapshots.forEach((s, i) => { const o = el("option", s.label); o.value = i; snap.appendChild(o); });
-  snap.value = snapshot;
-  snap.onchange = () => { snapshot = Number(snap.value); refresh(); };
+  snap.onchange = () => setSnapshot(Number(snap.value));
+  const range = document.getElementById("snapshot-range"), ticks = document.getElementById("snapshot-ticks");
+  range.max = String(DATA.snapshots.length - 1);
+  range.setAttribute("aria-label", W.snapshot_date);
+  DATA.snapshots.forEach((s, i) => { const o = el("option"); o.value = i; o.label = s.date || ""; ticks.appendChild(o); });
+  range.oninput = () => setSnapshot(Number(range.value));
   const size = document.getElementById("size");
   for (const [m, text] of Object.entries(DATA.measures)) { const o = el("option", text); o.value = m; size.appendChild(o); }
   size.value = sizeBy;
@@ -177,24 +250,26 @@ function setup() {
   input.oninput = search;
   input.onkeydown = ev => { if (ev.key === "Enter") { const f = search(); if (f.length) select(f[0].id); } };
   network.on("click", p => { if (p.nodes.length) showDetails(p.nodes[0]); });
-  network.on("resize", () => network.fit({animation: false}));
-  refresh();
-  network.fit({animation: false});
+  // vis-network rescales the view itself after telling of a resize: fit once it is done, before the next paint.
+  network.on("resize", () => queueMicrotask(fitView));
+  network.on("zoom", labelFloor);
+  setSnapshot(snapshot);
+  fitView();
 }
 
-// For tests and curious readers: how many visible nodes are drawn inside the canvas.
+// For tests and curious readers: how many visible nodes, with their labels, are drawn inside the canvas,
+// and how high the labels are on screen, in pixels.
 function renderedNodes() {
   const rect = document.getElementById("network").getBoundingClientRect();
-  const pos = network.getPositions();
-  return nodes.get({filter: n => !n.hidden}).filter(n => {
-    const p = network.canvasToDOM(pos[n.id]);
-    return p.x >= 0 && p.y >= 0 && p.x <= rect.width && p.y <= rect.height;
+  return nodes.getIds({filter: n => !n.hidden}).filter(id => {
+    const b = network.getBoundingBox(id);
+    const a = network.canvasToDOM({x: b.left, y: b.top}), z = network.canvasToDOM({x: b.right, y: b.bottom});
+    return a.x >= 0 && a.y >= 0 && z.x <= rect.width && z.y <= rect.height;
   }).length;
 }
-window.kg = {network, nodes, edges, select, search, renderedNodes, data: DATA};
+function labelPixels() { return fontSize * network.getScale(); }
+window.kg = {network, nodes, edges, select, search, setSnapshot, fitView, renderedNodes, labelPixels, entityHref, data: DATA};
 setup();
 network.once("afterDrawing", () => {
-  network.fit({animation: false});
-  network.once("afterDrawing", () => { document.body.dataset.rendered = String(renderedNodes()); });
-  network.redraw();
+  requestAnimationFrame(() => { fitView(); document.body.dataset.rendered = String(renderedNodes()); });
 });
