@@ -341,10 +341,11 @@ class Site:
 
     @functools.lru_cache(maxsize=2)
     def _network_page(self, lang: str) -> str:
+        from kg.network.draw import vocabulary_words
         from kg.network.page import page_data, render_page
-        from kg.network.style import UI_WORDS
 
-        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, UI_WORDS[lang], entity_base="/")
+        words = vocabulary_words(self.store, lang)  # the levels, kinds and measures named in the page's language
+        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, words, entity_base="/")
         return render_page(data)
 
     async def downloads(self, request: HttpRequest) -> Response:

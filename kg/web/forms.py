@@ -124,7 +124,8 @@ def result_table(store, result: Result, lang: str) -> dict:
             elif isinstance(term, BNode):
                 cells.append({"text": "_:" + str(term), "href": None})
             else:
-                cells.append({"text": prefixed(term), "href": None})
+                text = prefixed(term)
+                cells.append({"text": text, "href": None, "short": len(text) <= 12})
         rows.append(cells)
     return {"columns": result.variables, "rows": rows, "capped": getattr(result, "capped", False)}
 
