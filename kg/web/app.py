@@ -67,7 +67,7 @@ def create_app(store=None, project=None, settings: Settings | None = None) -> St
         Route("/network", site.network), Route("/network/view", site.network_view),
         Route("/downloads", site.downloads), Route("/download/{name}", site.download),
         Route("/.well-known/void", site.void), Route("/api/openapi.json", site.openapi),
-        Route("/api/suggest", site.suggest), Route("/api/{name}", site.api),
+        Route("/api/suggest", site.suggest), Route("/favicon.ico", site.icon), Route("/api/{name}", site.api),
         Mount("/static", app=StaticFiles(packages=[("kg.web", "static")]), name="static"),
     ]
     @contextlib.asynccontextmanager
@@ -331,6 +331,12 @@ class Site:
         if "institution-support" in self.queries and iri.startswith(str(PREFIXES["inst"])):
             return "/q/institution-support?" + urlencode({"institution": prefixed(URIRef(iri)), **({"lang": "en"} if lang == "en" else {})})
         return None
+
+    async def icon(self, request: HttpRequest) -> Response:
+        from importlib import resources
+
+        icon = (resources.files("kg.web") / "static" / "icon.svg").read_bytes()
+        return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     async def network(self, request: HttpRequest) -> Response:
         return self.render(request, "network.html")
