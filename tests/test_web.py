@@ -497,3 +497,138 @@ def test_an_address_that_is_no_iri_is_a_400(client):
     r = client.get("/resource", params={"iri": "urn:a> } #"}, headers={"accept": "text/html"})
     assert r.status_code == 400 and "is not a valid IRI" in r.text
     assert client.get("/resource", params={"iri": "not an iri"}).status_code == 400
+
+
+# --- what a review of the server found, each kept fixed ------------------------------------------
+
+HIDDEN_SERVICE = [
+    "SELECT * WHERE { #x\rSERVICE <http://127.0.0.1:{port}/cr> { ?s ?p ?o } }",
+    "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/lateral> AS ?u) FILTER(1<2)LATERAL{SERVICE?u{?s?p?o}}FILTER(3>2) }",
+    "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/exists> AS ?u) FILTER(1<2&&EXISTS{SERVICE?u{?s ?p ?o}}&&3>2) }",
+]
+
+
+def test_a_service_hidden_from_a_simple_scan_is_refused_and_nothing_is_contacted(client):
+    import http.server
+    import socket
+
+    asked = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = http.server.HTTPServer(("127.0.0.1", port), Listener)
+    thread = threading.Thread(target=listener.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for query in HIDDEN_SERVICE:
+            text = query.replace("{port}", str(port))
+            for r in (client.get("/sparql", params={"query": text}), client.post("/sparql", data={"query": text})):
+                assert r.status_code == 400 and "SERVICE is refused" in r.text, (text, r.text)
+    finally:
+        listener.shutdown()
+        listener.server_close()
+    assert asked == []
+
+
+def test_a_large_answer_crosses_the_workers_pipe_whole(server, store):
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o LIMIT 3000"
+    with urllib.request.urlopen(server.url + "/sparql?query=" + urllib.parse.quote(query), timeout=60) as r:
+        body = r.read()
+    assert len(body) > 200_000 and len(json.loads(body)["results"]["bindings"]) == 3000
+
+
+def test_repeated_values_count_once_and_too_many_combinations_are_refused(client):
+    once = client.get("/api/agreements-in-force", params={"date": "2024-06-30"}).json()
+    twice = client.get("/api/agreements-in-force", params=[("date", "2024-06-30"), ("date", "2024-06-30")]).json()
+    assert twice == once
+    many = [("date", f"2024-01-{d:02d}") for d in range(1, 29)] + [("date", f"2023-01-{d:02d}") for d in range(1, 29)]
+    r = client.get("/api/agreements-in-force", params=many)
+    assert r.status_code == 400 and "at most 50" in r.text
+
+
+def test_a_chunked_body_over_the_limit_gets_413(client):
+    def chunks():
+        for _ in range(12):
+            yield b"#" + b"x" * 10_000 + b"\n"
+
+    r = client.post("/sparql", content=chunks(), headers={"content-type": "application/sparql-query"})
+    assert r.status_code == 413 and "limit of this server" in r.text
+
+
+def test_a_version_a_server_holds_survives_refreshes_beside_it(tmp_path):
+    from kg.graph.store import StoreLocation
+
+    place = StoreLocation(tmp_path)
+    for name in ("v000001", "v000002", "v000003"):
+        (tmp_path / name).mkdir()
+    held = place.hold("v000001")
+    place.collect({"v000003"})
+    assert sorted(p.name for p in tmp_path.glob("v*")) == ["v000001", "v000003"]
+    held.close()
+    place.collect({"v000003"})
+    assert sorted(p.name for p in tmp_path.glob("v*")) == ["v000003"]
+    assert list((tmp_path / "readers").iterdir()) == []  # the mark of a reader that has gone is removed
+
+
+def test_tsv_numbers_read_back_as_their_own_datatypes_and_xml_holds_any_string(client):
+    from rdflib.util import from_n3
+
+    query = 'SELECT (2.0 AS ?d) (1e2 AS ?e) (3 AS ?i) (true AS ?b) ("a\\u0001b" AS ?s) {}'
+    row = client.get("/sparql", params={"query": query}, headers={"accept": "text/tab-separated-values"}).text.splitlines()[1]
+    kinds = [from_n3(cell).datatype.rsplit("#", 1)[1] for cell in row.split("\t")[:4]]
+    assert kinds == ["decimal", "double", "integer", "boolean"]
+    xml = client.get("/sparql", params={"query": query}, headers={"accept": "application/sparql-results+xml"})
+    assert ET.fromstring(xml.content) is not None
+
+
+def test_named_graph_uri_alone_leaves_the_default_graph_empty(client):
+    own = "https://w3id.org/vnhealth/graph/source-000"
+    r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "named-graph-uri": own})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "0"
+    r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": own})
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_the_api_says_when_it_capped_and_errors_are_400s_and_503s_not_500s(store, project):
+    with TestClient(create_app(store, project, Settings(max_rows=5))) as c:
+        r = c.get("/api/network-links")
+        assert len(r.json()["results"]["bindings"]) == 5 and "5 rows" in r.headers["x-result-capped"]
+        assert c.get("/.well-known/void?format=xml").status_code == 400
+        bad = c.get("/q/institution-support", params={"institution": "<a b>"}, headers={"accept": "text/html"})
+        assert bad.status_code == 400 and "not a valid IRI" in bad.text
+    from kg.graph.store import memory_store
+
+    slow = memory_store(None, project)
+    with TestClient(create_app(slow, project, Settings(timeout=0.000001))) as c:
+        assert c.get("/id/org/bach-mai-hospital?format=turtle").status_code == 503
+
+
+def test_links_keep_the_language_and_the_page_address(client):
+    page = html(client, "/resource?iri=" + urllib.parse.quote("https://w3id.org/vnhealth/def#Hospital", safe=""))
+    assert "/resource?iri=https%3A%2F%2Fw3id.org%2Fvnhealth%2Fdef%23Hospital&amp;format=turtle" in page
+    english = html(client, "/id/org/bach-mai-hospital?lang=en")
+    switch = re.search(r'id="lang-switch" href="([^"]*)"', english).group(1)
+    links = [link for link in re.findall(r'href="(/(?:id|resource|graph)[^"]*)"', english)
+             if link != switch and "format=" not in link]  # the switch leads to Vietnamese; data has no language
+    assert switch == "/id/org/bach-mai-hospital"
+    assert len(links) > 20 and all("lang=en" in link for link in links), [l for l in links if "lang=en" not in l][:5]
+    switched = html(client, "/q/cooperations-by-status?status=status%3Ain-force&status=status%3Aplanned")
+    assert 'href="/q/cooperations-by-status?status=status%3Ain-force&amp;status=status%3Aplanned&amp;lang=en"' in switched
+
+
+def test_a_graph_has_a_page_with_what_it_holds(client, store):
+    page = html(client, "/graph/reference")
+    assert f"{store.graph_sizes()['https://w3id.org/vnhealth/graph/reference']:,}" in page
+    assert "search-labels" not in html(client, "/downloads")

@@ -211,6 +211,13 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self.store)
 
+    def hold(self):
+        """Keep this version of the store on disk while the returned file is open, though refreshes replace it
+        (None for an in-memory store)."""
+        if self.location is None:
+            return None
+        return StoreLocation(self.location.parent).hold(self.location.name)
+
     # SPARQL
     def query(self, text: str, bindings: dict | None = None, union: bool = True):
         """Run SPARQL ``text``; ``bindings`` maps variable names to rdflib terms (pre-bound, as rdflib's initBindings)."""
@@ -432,9 +439,34 @@ class StoreLocation:
         os.replace(tmp, counter)
         return f"v{number:06d}"
 
+    def hold(self, version: str):
+        """Keep ``version`` from being collected while the returned file stays open (a server that reads it for
+        hours, while ``kg build`` refreshes the store beside it)."""
+        folder = self.folder / "readers"
+        folder.mkdir(parents=True, exist_ok=True)
+        import secrets
+
+        handle = open(folder / f"{version}-{os.getpid()}-{secrets.token_hex(4)}", "a+")  # one mark per holder
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return handle
+
+    def held(self) -> set[str]:
+        """The versions a live reader holds; the marks of readers that have gone are removed."""
+        names = set()
+        for path in (self.folder / "readers").glob("v[0-9]*-*"):
+            with open(path, "a+") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    names.add(path.name.split("-", 1)[0])
+                    continue
+            path.unlink(missing_ok=True)
+        return names
+
     def collect(self, keep: set[str]) -> None:
-        """Remove versions (and their manifests) other than ``keep``; half-written ones included."""
-        for path in self.folder.glob("v[0-9]*"):  # not the counter, the lock or the pointer
+        """Remove versions (and their manifests) other than ``keep`` and those a reader holds; half-written ones included."""
+        keep = set(keep) | self.held()
+        for path in self.folder.glob("v[0-9]*"):  # not the counter, the lock, the pointer or the readers
             name = path.name.removesuffix(".json")
             if name not in keep:
                 if path.is_dir():

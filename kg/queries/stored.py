@@ -177,9 +177,46 @@ def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
     return read_query(path, check_syntax=False)
 
 
-#: Comments, IRIs and strings (long ones first), blanked out before looking for a keyword.
-_WITHOUT_LITERALS = re.compile(r'#[^\n]*|<[^<>\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                               r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+#: An IRI as SPARQL writes it (IRIREF): no space, quote, brace or one of <>|^`\ inside.
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+#: Comments (to the end of the line, LF or CR), IRIs and strings (long ones first), blanked out before looking for a keyword.
+_WITHOUT_LITERALS = re.compile(r'#[^\r\n]*|' + _IRI + r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                               r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'', re.S)
+
+
+def _has_service(node) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == "ServiceGraphPattern" or any(_has_service(v) for v in node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_has_service(v) for v in node)
+    return False
+
+
+def calls_service(text: str) -> bool | None:
+    r"""True when ``text`` has a SERVICE clause, False when it has none, None when it cannot be told.
+
+    The keyword outside comments, strings and IRIs decides at once. When the word appears only
+    inside them, rdflib's parser decides (so that a line break by CR, or an IRI that is not one,
+    cannot hide it); a text that parser cannot read is None.
+
+    >>> calls_service('SELECT * { ?s ?p "SERVICE" }'), calls_service("SELECT * { SERVICE <urn:x> { ?s ?p ?o } }")
+    (False, True)
+    >>> calls_service("SELECT * { #x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    True
+    """
+    if not re.search(r"service", text, flags=re.I):
+        return False
+    if re.search(r"\bSERVICE\b", _WITHOUT_LITERALS.sub(" ", text), flags=re.I):
+        return True
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        tree = parseQuery(text)
+    except Exception:
+        return None
+    return _has_service(tree)
 
 
 def refuse_service(text: str, where: str = "the query") -> None:
@@ -190,9 +227,14 @@ def refuse_service(text: str, where: str = "the query") -> None:
     Traceback (most recent call last):
     kg.errors.QueryError: the query calls another endpoint with SERVICE, which the local graph never does; run it on that endpoint with --endpoint URL instead
     """
-    if re.search(r"\bSERVICE\b", _WITHOUT_LITERALS.sub(" ", text), flags=re.I):
+    found = calls_service(text)
+    if found:
         raise QueryError(f"{where} calls another endpoint with SERVICE, which the local graph never does; "
                          "run it on that endpoint with --endpoint URL instead")
+    if found is None:
+        raise QueryError(f"{where} has the word SERVICE in a form that cannot be checked here, and queries that "
+                         "call another endpoint are refused; write it without SERVICE, or run it on that endpoint "
+                         "with --endpoint URL")
 
 
 _FROM = re.compile(r"(?<![?$\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*)", re.I)

@@ -84,7 +84,16 @@ def create_app(store=None, project=None, settings: Settings | None = None) -> St
 
 
 def _limit_size(app, limit: int):
-    """Refuse a request whose body or query string is over ``limit`` bytes with 413, before reading it whole."""
+    """Refuse a request whose body or query string is over ``limit`` bytes with 413.
+
+    The body (at most ``limit`` bytes, declared or not) is read here before the application sees it,
+    then handed on as it came; a body that grows past the limit is answered here, and the
+    application never runs.
+    """
+    def refuse():
+        return PlainTextResponse(f"The request is over {limit // 1000} KB, the limit of this server; "
+                                 "send a shorter query.\n", status_code=413)
+
     async def limited(scope, receive, send):
         if scope["type"] != "http":
             return await app(scope, receive, send)
@@ -97,33 +106,27 @@ def _limit_size(app, limit: int):
             except ValueError:
                 too_big = True
         if too_big:
-            response = PlainTextResponse(f"The request is over {limit // 1000} KB, the limit of this server; "
-                                         "send a shorter query.\n", status_code=413)
-            return await response(scope, receive, send)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
+            return await refuse()(scope, receive, send)
+        messages, seen = [], 0
+        while True:
             message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise _TooLarge()
-            return message
+                return await refuse()(scope, receive, send)
+            if not message.get("more_body"):
+                break
 
-        try:
-            return await app(scope, counted, send)
-        except _TooLarge:
-            response = PlainTextResponse(f"The request is over {limit // 1000} KB, the limit of this server.\n",
-                                         status_code=413)
-            return await response(scope, receive, send)
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        return await app(scope, replay, send)
 
     limited.state = app.state
     limited.app = app
     return limited
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def lang_of(request: HttpRequest) -> str:
@@ -157,6 +160,7 @@ class Site:
         self.store = store
         self.project = project
         self.settings = settings
+        self._held = store.hold() if hasattr(store, "hold") else None  # refreshes beside the server keep its version
         self.pool = QueryPool(store, settings.workers, settings.timeout)
         self.queries = {q.name: q for q in find_queries(project.query_dir, check_syntax=False)}
         self._network = None
@@ -164,24 +168,33 @@ class Site:
 
     # --- shared -------------------------------------------------------------------------------
     def graphs(self) -> set[str]:
+        return set(self.graph_sizes())
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph (the search labels left out: they are the site's, not a source's)."""
         if self._graphs is None:
-            self._graphs = set(self.store.graph_names())
+            from kg.graph.search_labels import SEARCH_GRAPH
+
+            sizes = self.store.graph_sizes()
+            self._graphs = {g: n for g, n in sizes.items() if g != str(SEARCH_GRAPH)}
         return self._graphs
 
     def render(self, request: HttpRequest, template: str, status: int = 200, **context) -> HTMLResponse:
         lang = lang_of(request)
         other = "en" if lang == "vi" else "vi"
-        params = dict(request.query_params)
-        params.pop("lang", None)
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
         if other == "en":
-            params["lang"] = "en"
-        switch = request.url.path + ("?" + urlencode(params, doseq=True) if params else "")
+            params.append(("lang", "en"))
+        switch = request.url.path + ("?" + urlencode(params) if params else "")
 
         def url(path: str, **query) -> str:
+            """A link to a page of the site, in the language of this page."""
             query = {k: v for k, v in query.items() if v not in (None, "")}
-            if lang == "en":
+            if lang == "en" and "lang=" not in path:
                 query["lang"] = "en"
-            return path + ("?" + urlencode(query, doseq=True) if query else "")
+            if not query:
+                return path
+            return path + ("&" if "?" in path else "?") + urlencode(query, doseq=True)
 
         html = _templates().get_template(template).render(
             w=i18n.words(lang), lang=lang, other_lang=other, switch=switch, url=url, path=request.url.path, **context)
@@ -204,10 +217,10 @@ class Site:
             self._network = project_network(self.store, project=self.project)
         return self._network
 
-    async def run_user_query(self, text: str, fmt: str, default_graphs=(), named_graphs=()):
+    async def run_user_query(self, text: str, fmt: str, default_graphs=(), named_graphs=(), timeout=None, cap=None):
         request = Request(text, list(default_graphs), list(named_graphs))
         check(request, self.graphs())
-        return await self.pool.run(request, fmt, self.settings.max_rows)
+        return await self.pool.run(request, fmt, self.settings.max_rows if cap is None else cap, timeout)
 
     # --- pages --------------------------------------------------------------------------------
     async def home(self, request: HttpRequest) -> Response:
@@ -297,7 +310,7 @@ class Site:
 
     async def _entity(self, request: HttpRequest, iri: str) -> Response:
         from kg.queries.terms import check_iri
-        from kg.web.entity import describe, description_query, neighbourhood_svg
+        from kg.web.entity import describe, description_query, href, neighbourhood_svg
 
         lang = lang_of(request)
         try:
@@ -311,18 +324,28 @@ class Site:
                 fmt = choose_format("CONSTRUCT", accept, asked)
             except QueryError as exc:
                 return PlainTextResponse(str(exc) + "\n", status_code=400)
-            answer = await self.pool.run(Request(description_query(iri)), fmt, self.settings.max_rows)
+            try:
+                answer = await self.pool.run(Request(description_query(iri)), fmt, self.settings.max_rows)
+            except QueryTimeout as exc:
+                return PlainTextResponse(str(exc) + "\n", status_code=503)
+            except QueryError as exc:
+                return PlainTextResponse(str(exc) + "\n", status_code=400)
             if answer.rows == 0:
                 return PlainTextResponse(f"the graph says nothing about <{iri}>\n", status_code=404)
             return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
         description = await run_in_threadpool(describe, self.store, iri, lang)
-        if not description.exists:
+        graph_size = (await run_in_threadpool(self.graph_sizes)).get(iri)  # a named graph: what it holds
+        if not description.exists and graph_size is None:
             words = i18n.words(lang)
             return self.error_page(request, 404, f"{words['not_found']}: <{iri}>. {words['not_found_text']}")
         network = await run_in_threadpool(self.network_data)
-        svg = neighbourhood_svg(iri, network.links, network.institutions, lang, i18n.words(lang))
-        return self.render(request, "entity.html", d=description, svg=svg, iri=iri,
-                           support_link=self._support_link(iri, lang))
+        def link(other: str) -> str:
+            return href(other) + (("&" if "?" in href(other) else "?") + "lang=en" if lang == "en" else "")
+
+        svg = neighbourhood_svg(iri, network.links, network.institutions, lang, i18n.words(lang), link)
+        sources = description.sources.get(iri) or {}
+        return self.render(request, "entity.html", d=description, svg=svg, iri=iri, graph_size=graph_size,
+                           graph_source=sources.get("src"), support_link=self._support_link(iri, lang))
 
     def _support_link(self, iri: str, lang: str) -> str | None:
         from kg.queries.results import prefixed
@@ -358,7 +381,7 @@ class Site:
         from kg.web.void import downloadable
 
         files = downloadable(self.project)
-        sizes = await run_in_threadpool(self.store.graph_sizes)
+        sizes = await run_in_threadpool(self.graph_sizes)
         return self.render(request, "downloads.html", files=files, sizes=sorted(sizes.items()))
 
     async def download(self, request: HttpRequest) -> Response:
@@ -376,7 +399,10 @@ class Site:
 
         base = str(request.base_url).rstrip("/")
         graph = await run_in_threadpool(void_graph, self.store, self.project, base)
-        fmt = choose_format("CONSTRUCT", request.headers.get("accept"), request.query_params.get("format"))
+        try:
+            fmt = choose_format("CONSTRUCT", request.headers.get("accept"), request.query_params.get("format"))
+        except QueryError as exc:
+            return PlainTextResponse(str(exc) + "\n", status_code=400)
         formats = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}
         return Response(graph.serialize(format=formats[fmt]), media_type=GRAPH_TYPES[fmt])
 
@@ -459,6 +485,8 @@ class Site:
         rows = [[from_rdflib(t) if t is not None else None for t in row] for row in result.rows]
         answer = write_solutions(result.variables, rows, fmt, self.settings.max_rows)
         headers = {"Vary": "Accept"}
+        if getattr(result, "capped", False) or answer.capped:
+            headers["X-Result-Capped"] = f"only the first {self.settings.max_rows} rows are sent"
         if fmt in ("csv", "tsv"):
             headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return Response(answer.body, media_type=answer.media_type, headers=headers)

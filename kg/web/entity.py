@@ -161,9 +161,10 @@ def description_query(iri: str) -> str:
 
 # --- the support neighbourhood, drawn ----------------------------------------------------------
 
-def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dict) -> str:
+def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dict, link_to=href) -> str:
     """An SVG of the entity and its support partners: arrows from supporter to supported, plain lines
-    for partnerships without a direction, each partner a link to its page. Empty when it has none."""
+    for partnerships without a direction, each partner a link to its page (``link_to`` makes it from the IRI).
+    Empty when it has none."""
     from kg.network.projection import label
 
     partners: dict[str, set] = {}
@@ -201,7 +202,7 @@ def neighbourhood_svg(iri: str, links, institutions: dict, lang: str, words: dic
         lines = _wrap(name)
         ty = y + 28 if y >= cy - 1 else y - 18 - 16 * (len(lines) - 1)
         spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 16}">{escape(line)}</tspan>' for i, line in enumerate(lines))
-        parts.append(f'<a href="{escape(href(other))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="12" class="partner"/>'
+        parts.append(f'<a href="{escape(link_to(other))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="12" class="partner"/>'
                      f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle"><title>{escape(name)}</title>{spans}</text></a>')
     parts.append(f'<circle cx="{cx}" cy="{cy}" r="26" class="centre"/>')
     parts.append(f'<text x="{cx}" y="{cy + 46}" text-anchor="middle" class="centre-label">{escape(centre)}</text>')

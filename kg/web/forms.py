@@ -44,7 +44,12 @@ class Field:
 
 
 def _entity_value(store, value: str, labels: Labels) -> tuple[str, str]:
-    iri = expand(value) if value else None
+    from kg.errors import QueryError
+
+    try:
+        iri = expand(value) if value else None
+    except QueryError:  # shown as typed; running the query says what is wrong with it
+        return value, ""
     if iri is None and value.startswith("http"):
         iri = URIRef(value)
     if iri is None:
@@ -88,20 +93,44 @@ def form_fields(site, query, given: dict, lang: str) -> list[Field]:
     return out
 
 
+#: Runs of one stored query that one request may ask for (a list of values gives one run per combination).
+MAX_RUNS = 50
+
+
 async def run_stored(site, query, given: dict, lang: str) -> tuple[Result, str]:
-    """Run ``query`` with ``given`` on the server's workers: its rows (all value combinations, in order)
-    and the SPARQL text of the first run, with its values in a VALUES block."""
+    """Run ``query`` with ``given`` on the server's workers: its rows (all value combinations, in order, at most
+    the server's row cap in all) and the SPARQL text of the first run, with its values in a VALUES block.
+
+    Repeated values count once; more than ``MAX_RUNS`` combinations are refused, and all the runs of
+    one request share the server's time limit.
+    """
+    import asyncio
+
     from starlette.concurrency import run_in_threadpool
 
+    from kg.errors import QueryError
     from kg.queries.remote import parse_results
 
+    given = {k: list(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in given.items()}
+    combinations = 1
+    for value in given.values():
+        combinations *= len(value) if isinstance(value, list) else 1
+    if combinations > MAX_RUNS:
+        raise QueryError(f"these values ask for {combinations} runs of '{query.name}'; give at most {MAX_RUNS} "
+                         "combinations of values in one request")
     runs = await run_in_threadpool(bindings_for, query, site.store, given)
-    result, first, capped = None, query.text, False
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + site.settings.timeout
+    result, first, capped, cap = None, query.text, False, site.settings.max_rows
     for i, bindings in enumerate(runs):
         text = insert_values(query.text, bindings) if bindings else query.text
         if i == 0:
             first = text
-        answer = await site.run_user_query(text, "json")
+        left = cap - (len(result.rows) if result else 0)
+        if left <= 0:
+            capped = True
+            break
+        answer = await site.run_user_query(text, "json", timeout=max(0.05, deadline - loop.time()), cap=left)
         part = parse_results(json.loads(answer.body))
         capped = capped or answer.capped
         result = part if result is None else Result(result.variables, result.rows + part.rows)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import QueryError
-from kg.queries.stored import _WITHOUT_LITERALS, dataset_clauses, query_form
+from kg.queries.stored import _IRI, _WITHOUT_LITERALS, calls_service, dataset_clauses, query_form
 
 #: Result formats of SELECT and ASK: short name -> media type.
 RESULT_TYPES = {
@@ -101,12 +101,15 @@ def check(request: Request, graphs: set[str]) -> None:
     kg.errors.QueryError: FROM <file:///etc/passwd> is not a graph of this store: FROM and FROM NAMED may name only the store's own graphs (listed at /.well-known/void); this endpoint reads no file and fetches nothing
     """
     bare = _WITHOUT_LITERALS.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", request.text)
-    no_iris = re.sub(r"<[^<>\s]*>", " ", bare)
+    no_iris = re.sub(_IRI, " ", bare)
     if _UPDATE.search(no_iris):
         raise QueryError("this endpoint is read-only: INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE and COPY "
                          "are refused; change the project's data files and rebuild instead")
-    if re.search(r"\bSERVICE\b", no_iris, flags=re.I):
-        raise QueryError("SERVICE is refused: this endpoint answers from its own store and calls no other endpoint")
+    found = calls_service(request.text)
+    if found or found is None:
+        raise QueryError("SERVICE is refused: this endpoint answers from its own store and calls no other endpoint"
+                         + ("" if found else " (the word SERVICE appears where this server cannot check it; "
+                                             "write the query without it)"))
     for iri in dataset_clauses(request.text) + request.default_graphs + request.named_graphs:
         if iri not in graphs:
             raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
@@ -133,20 +136,28 @@ def _term_json(term) -> dict:
     return {"type": "literal", "value": str(term)}
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML 1.0, with the characters XML cannot hold at all replaced by U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", text))
+
+
 def _term_xml(term) -> str:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
+    return f"<literal>{_xml_text(str(term))}</literal>"
 
 
 def _term_tsv(term) -> str:
@@ -154,12 +165,13 @@ def _term_tsv(term) -> str:
 
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if not term.language and dt in ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal",
-                                       "http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#boolean"):
-            return term.value
-    return str(term).replace("\t", "\\t").replace("\n", "\\n")
+    if isinstance(term, ox.Literal) and not term.language:
+        # the bare forms of Turtle: each must read back as its own datatype
+        kind, value = term.datatype.value.rsplit("#", 1)[-1], term.value
+        if (kind in ("integer", "boolean") or (kind == "decimal" and "." in value)
+                or (kind == "double" and ("e" in value or "E" in value))):
+            return value
+    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _term_csv(term) -> str:
@@ -256,9 +268,10 @@ def answer(store, request: Request, fmt: str, cap: int) -> Answer:
     import pyoxigraph as ox
 
     # the union of the graphs is the default graph unless the query or the request names its dataset
-    options = {"use_default_graph_as_union": not request.default_graphs and not dataset_clauses(request.text)}
-    if request.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+    given = request.default_graphs or request.named_graphs
+    options = {"use_default_graph_as_union": not given and not dataset_clauses(request.text)}
+    if given:  # the protocol's dataset: named graphs alone leave the default graph empty
+        options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs] or [ox.DefaultGraph()]
     if request.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     try:

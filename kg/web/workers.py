@@ -31,15 +31,21 @@ def _send(stream, value) -> None:
     stream.flush()
 
 
+def _read_exactly(stream, size: int) -> bytes:
+    """``size`` bytes from ``stream``: a pipe gives at most a pipe-full per read, so read until they are all here."""
+    parts, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("the worker closed its pipe")
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
 def _receive(stream):
-    head = stream.read(8)
-    if len(head) < 8:
-        raise EOFError("the worker closed its pipe")
-    size = struct.unpack("!Q", head)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError("the worker closed its pipe")
-    return pickle.loads(data)
+    size = struct.unpack("!Q", _read_exactly(stream, 8))[0]
+    return pickle.loads(_read_exactly(stream, size))
 
 
 def main(location: str) -> None:  # pragma: no cover - runs in the worker process
@@ -123,15 +129,20 @@ class QueryPool:
 
     async def run(self, request: Request, fmt: str, cap: int, timeout: float | None = None) -> Answer:
         """The answer of ``request`` in ``fmt``; ``QueryTimeout`` when it takes longer than the limit."""
-        limit = self.timeout if timeout is None else timeout
+        limit = asked = self.timeout if timeout is None else timeout
         if self._idle is None:
             await self.start()
         if self.location is None:
             try:
                 return await asyncio.wait_for(asyncio.to_thread(answer, self.store.store, request, fmt, cap), limit)
             except asyncio.TimeoutError:
-                raise QueryTimeout(self._late(limit)) from None
-        worker = await self._idle.get()
+                raise QueryTimeout(self._late(self.timeout)) from None
+        started = asyncio.get_running_loop().time()
+        try:  # waiting for a free worker counts against the same limit
+            worker = await asyncio.wait_for(self._idle.get(), limit)
+        except asyncio.TimeoutError:
+            raise QueryTimeout(f"the server is busy: no worker was free within {asked:.3g} s; try again in a moment") from None
+        limit = max(0.05, limit - (asyncio.get_running_loop().time() - started))
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         try:
@@ -141,10 +152,10 @@ class QueryPool:
                 await asyncio.wait_for(ready, limit)
             finally:
                 loop.remove_reader(worker.fileno())
-            status, value = worker.receive()
+            status, value = await asyncio.to_thread(worker.receive)  # a large answer arrives in many pipe-fulls
         except asyncio.TimeoutError:
             self._replace(worker)
-            raise QueryTimeout(self._late(limit)) from None
+            raise QueryTimeout(self._late(self.timeout)) from None
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise QueryError("the query stopped its worker; it was restarted. Simplify the query and try again") from None
@@ -164,5 +175,5 @@ class QueryPool:
 
     @staticmethod
     def _late(limit: float) -> str:
-        return (f"the query was stopped after {limit:g} s, the time limit of this server; make it more selective "
+        return (f"the query was stopped after {limit:.3g} s, the time limit of this server; make it more selective "
                 "(a LIMIT, fewer OPTIONALs, a narrower pattern), or run it locally with kg query")
