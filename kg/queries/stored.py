@@ -79,6 +79,17 @@ def query_form(text: str) -> str:
     return match.group(1).upper() if match else "SELECT"
 
 
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases: a header needs none, and aliases can expand without bound."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a query header",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_header(text: str, source: str = "<query>") -> dict:
     """Read the ``#+`` decorator lines at the top of a query as YAML.
 
@@ -95,7 +106,7 @@ def parse_header(text: str, source: str = "<query>") -> dict:
     if not lines:
         return {}
     try:
-        header = yaml.safe_load("\n".join(lines)) or {}
+        header = yaml.load("\n".join(lines), Loader=_NoAliases) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first + mark.line if mark else first
@@ -165,6 +176,10 @@ def stored_query(name: str, folder: Path | None = None) -> StoredQuery:
     from kg.graph.files import Project
 
     folder = Path(folder) if folder else Project().query_dir
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name or "") or ".." in name or len(name) > 200:
+        shown = name if len(name or "") <= 80 else name[:77] + "..."
+        raise QueryError(f"{shown!r} is not the name of a stored query: a name is letters, digits and dashes, "
+                         "such as institution-support (run 'kg queries' for the list); to run a file, use -f FILE")
     path = folder / f"{name.removesuffix('.rq')}.rq"
     if not path.is_file():
         import difflib

@@ -1,0 +1,42 @@
+"""Hostile and careless input: each case ends in a clear error (exit 2 on the command line), reads nothing it
+was not given, and contacts nothing. More cases join as they are handled; the web server's own are in
+tests/test_web.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.cli import main
+from kg.errors import QueryError
+from kg.queries.stored import parse_header, stored_query
+
+
+# --- a stored query's name is a name, not a path -------------------------------------------------
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "../queries/events", "/etc/passwd", "a/b", ".hidden", "x" * 5000, ""])
+def test_a_query_name_that_is_a_path_is_refused(name, capsys):
+    with pytest.raises(QueryError, match="is not the name of a stored query"):
+        stored_query(name)
+    assert main(["query", name]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err) < 600
+
+
+def test_the_python_api_refuses_a_path_too():
+    import kg
+
+    with pytest.raises(QueryError, match="is not the name of a stored query"):
+        kg.query("../../README")
+
+
+# --- YAML headers --------------------------------------------------------------------------------
+
+def test_a_header_with_yaml_aliases_is_refused_before_it_can_expand():
+    bomb = "#+ summary: x\n#+ defaults: &a [&b [1, 2], *b, *b]\n#+ tags: [*a, *a, *a]\nSELECT * {}\n"
+    with pytest.raises(QueryError, match=r"line 2: .*aliases \(\*name\) are not allowed"):
+        parse_header(bomb, "bomb.rq")
+
+
+def test_a_header_without_aliases_still_reads():
+    assert parse_header("#+ summary: People\n#+ defaults:\n#+   - date: '2025-01-01'\nSELECT * {}") == {
+        "summary": "People", "defaults": [{"date": "2025-01-01"}]}
