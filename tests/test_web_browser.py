@@ -413,3 +413,19 @@ def test_the_site_has_an_icon(server):
     with urllib.request.urlopen(server.url + "/", timeout=20) as answer:
         page = answer.read().decode("utf-8")
     assert found and re.search(r"""<link[^>]+rel=["']?icon""", page)
+
+
+def test_the_sparql_editor_runs_a_query_and_shows_its_rows(journey, server, store, screenshots):
+    journey.open(server.url + "/editor?lang=en", "!!document.querySelector('.CodeMirror')")
+    assert journey.evaluate("!!document.querySelector('.CodeMirror .cm-keyword')")  # highlighted, not plain text
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    journey.evaluate(f"document.querySelector('.CodeMirror').CodeMirror.setValue({json.dumps(query)})")
+    journey.click("#run-query")
+    shown = journey.until("(() => { const rows = document.querySelectorAll('#editor-results tbody tr'); "
+                          "return rows.length ? [...rows].map(r => [...r.cells].map(c => c.textContent)) : null; })()")
+    expected = sorted(store.graph_sizes().items())
+    assert shown == [[g, str(n)] for g, n in expected]
+    assert journey.evaluate("document.getElementById('editor-status').textContent") == f"{len(expected)} rows"
+    assert not journey.evaluate("document.getElementById('editor-downloads').hidden")
+    keep_screenshot(journey, screenshots, "5-editor")
+    stayed_home(journey, server)

@@ -35,7 +35,7 @@ WORDS = {
         "network_intro": "Mạng lưới hỗ trợ giữa các cơ sở y tế. Kéo thanh ngày để xem mạng lưới vào một thời điểm.",
         "open_network": "Mở trang mạng lưới", "date": "Ngày", "list_hint": "nhiều giá trị: cách nhau bởi dấu phẩy",
         "stated_in": "nêu trong", "about": "Về dự án",
-        "error_hint": "Gõ vài chữ vào ô để chọn từ gợi ý, hoặc tìm tên bằng ô tìm kiếm ở đầu trang.",
+        "media_type": "Kiểu dữ liệu", "error_hint": "Gõ vài chữ vào ô để chọn từ gợi ý, hoặc tìm tên bằng ô tìm kiếm ở đầu trang.",
     },
     "en": {
         "site": "Vietnam Health Cooperation Knowledge Graph",
@@ -64,7 +64,7 @@ WORDS = {
         "network_intro": "The support network between health institutions. Move the date slider to see the network on a date.",
         "open_network": "Open the network page", "date": "Date", "list_hint": "several values: separate them with commas",
         "stated_in": "stated in", "about": "About",
-        "error_hint": "Type a few letters into the field and pick a suggestion, or look the name up with the search box at the top.",
+        "media_type": "Media type", "error_hint": "Type a few letters into the field and pick a suggestion, or look the name up with the search box at the top.",
     },
 }
 
