@@ -17,6 +17,9 @@ Each operation of the naive stack runs in a process of its own that is stopped a
 ``--cap`` seconds; its figure is then "over the cap". Peak resident memory is measured per
 process. The table prints medians and ratios (naive / project: above 1 means the project is
 faster); ``build/bench.json`` has every figure.
+
+``python -m benchmarks --serve [OPTIONS]`` runs only the benchmark of ``kg serve`` under load
+(``benchmarks/serve.py``; its options: ``python -m benchmarks --serve --help``).
 """
 
 from __future__ import annotations
@@ -225,6 +228,11 @@ def pick_params(folder: Path) -> dict:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--serve" in argv:  # the server's benchmark alone, with options of its own
+        from benchmarks import serve
+
+        return serve.main([a for a in argv if a != "--serve"])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=textwrap.dedent("\n".join(__doc__.splitlines()[2:])))
@@ -233,6 +241,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per query; the median is kept (default: 5)")
     parser.add_argument("--cap", type=float, default=120, help="seconds after which a naive task is stopped (default: 120)")
     parser.add_argument("--table", type=Path, metavar="JSON", help="print the tables of an earlier run and stop")
+    parser.add_argument("--serve", action="store_true",
+                        help="run only the benchmark of kg serve under load, with its own options "
+                             "(python -m benchmarks --serve --help); writes build/bench-serve.json")
     args = parser.parse_args(argv)
     if args.table:
         earlier = json.loads(args.table.read_text(encoding="utf-8"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -426,11 +428,21 @@ def test_a_query_over_the_time_limit_is_stopped_and_others_are_served_meanwhile(
 
         thread = threading.Thread(target=slow)
         thread.start()
-        quick = []
-        while thread.is_alive() and len(quick) < 200:
+        quick, niceness = [], set()
+        children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children")
+        while thread.is_alive() and len(quick) < 2000:
+            time.sleep(0.01)
             with urllib.request.urlopen(served.url + "/sparql?query=" + urllib.parse.quote(COUNT), timeout=30) as r:
                 quick.append(json.loads(r.read())["results"]["bindings"][0]["n"]["value"])
+            if children.exists():
+                for pid in children.read_text().split():
+                    try:
+                        niceness.add(os.getpriority(os.PRIO_PROCESS, int(pid)))
+                    except OSError:
+                        pass
         thread.join()
+        if children.exists():  # the long query's worker was lowered in priority while it ran
+            assert 19 in niceness and 0 in niceness
         assert outcome["slow"] == 503 and "stopped after 1.5 s" in outcome["message"]
         assert quick and set(quick) == {str(_count(store))}  # answered while the runaway query held a worker
         with urllib.request.urlopen(served.url + "/sparql?query=" + urllib.parse.quote(COUNT), timeout=30) as r:

@@ -48,7 +48,7 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_request: int = 100_000
-    workers: int = 2
+    workers: int = 3
 
 
 def create_app(store=None, project=None, settings: Settings | None = None) -> Starlette:

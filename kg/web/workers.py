@@ -11,6 +11,7 @@ answer (the thread itself finishes in its own time).
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 import struct
 import subprocess
@@ -19,6 +20,10 @@ from pathlib import Path
 
 from kg.errors import QueryError
 from kg.web.protocol import Answer, Request, answer
+
+
+#: Seconds after which a running query's worker is lowered in priority (see ``_Process.demote``).
+DEMOTE_AFTER = 0.5
 
 
 class QueryTimeout(QueryError):
@@ -76,6 +81,7 @@ class _Process:
     main module), with pickled jobs and answers over its standard input and output."""
 
     def __init__(self, location: Path):
+        self.demoted = False
         self.process = subprocess.Popen([sys.executable, "-c", _START, str(location)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
 
@@ -87,6 +93,24 @@ class _Process:
 
     def fileno(self) -> int:
         return self.process.stdout.fileno()
+
+    def demote(self) -> None:
+        """Lower the priority of a worker whose query has run a while: the processor then serves the short
+        queries of the other workers first, and the long one gets what is left until its time limit."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            self.demoted = True
+        except OSError:
+            pass
+
+    def promote(self) -> bool:
+        """Back to normal priority once the long query has ended; False when the system does not allow it."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 0)
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     def stop(self) -> None:
         for stream in (self.process.stdin, self.process.stdout):
@@ -148,9 +172,11 @@ class QueryPool:
         try:
             worker.send((request, fmt, cap))
             loop.add_reader(worker.fileno(), lambda: ready.done() or ready.set_result(None))
+            demote = loop.call_later(min(DEMOTE_AFTER, limit / 2), worker.demote)
             try:
                 await asyncio.wait_for(ready, limit)
             finally:
+                demote.cancel()
                 loop.remove_reader(worker.fileno())
             status, value = await asyncio.to_thread(worker.receive)  # a large answer arrives in many pipe-fulls
         except asyncio.TimeoutError:
@@ -162,7 +188,10 @@ class QueryPool:
         except asyncio.CancelledError:  # the client went away: the worker may still be busy, so replace it
             self._replace(worker)
             raise
-        self._idle.put_nowait(worker)
+        if worker.demoted and not worker.promote():
+            self._replace(worker)  # a worker left at low priority would serve the next query slowly
+        else:
+            self._idle.put_nowait(worker)
         if status == "error":
             raise QueryError(value)
         return value
