@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from kg.errors import KGError, QueryError
 from kg.namespaces import BASE, PREFIXES
 from kg.web import i18n
-from kg.web.protocol import GRAPH_TYPES, RESULT_TYPES, Request, check, choose_format, write_solutions
+from kg.web.protocol import GRAPH_TYPES, RESULT_TYPES, Answer, Request, check, choose_format, write_solutions
 from kg.web.workers import QueryPool, QueryTimeout
 
 
@@ -475,15 +475,18 @@ class Site:
             fmt = choose_format(query.query_type, request.headers.get("accept"), request.query_params.get("format"))
             if query.query_type in ("CONSTRUCT", "DESCRIBE"):
                 raise QueryError(f"query '{name}' builds a graph; run it on /sparql")
-            result, _ = await run_stored(self, query, given, lang_of(request))
+            result, _ = await run_stored(self, query, given, lang_of(request), fmt)
         except QueryTimeout as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=503)
         except KGError as exc:
             return PlainTextResponse(str(exc) + "\n", status_code=400)
-        from kg.graph.store import from_rdflib
+        if isinstance(result, Answer):  # one run: the worker wrote the answer in the format asked for
+            answer = result
+        else:
+            from kg.graph.store import from_rdflib
 
-        rows = [[from_rdflib(t) if t is not None else None for t in row] for row in result.rows]
-        answer = write_solutions(result.variables, rows, fmt, self.settings.max_rows)
+            rows = [[from_rdflib(t) if t is not None else None for t in row] for row in result.rows]
+            answer = write_solutions(result.variables, rows, fmt, self.settings.max_rows)
         headers = {"Vary": "Accept"}
         if getattr(result, "capped", False) or answer.capped:
             headers["X-Result-Capped"] = f"only the first {self.settings.max_rows} rows are sent"

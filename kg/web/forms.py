@@ -97,9 +97,12 @@ def form_fields(site, query, given: dict, lang: str) -> list[Field]:
 MAX_RUNS = 50
 
 
-async def run_stored(site, query, given: dict, lang: str) -> tuple[Result, str]:
+async def run_stored(site, query, given: dict, lang: str, fmt: str | None = None):
     """Run ``query`` with ``given`` on the server's workers: its rows (all value combinations, in order, at most
     the server's row cap in all) and the SPARQL text of the first run, with its values in a VALUES block.
+
+    With ``fmt``, a single run comes back as the worker wrote it in that format (a ``kg.web.protocol.Answer``),
+    with nothing read back into terms; several runs are always merged into one ``Result``.
 
     Repeated values count once; more than ``MAX_RUNS`` combinations are refused, and all the runs of
     one request share the server's time limit.
@@ -119,6 +122,9 @@ async def run_stored(site, query, given: dict, lang: str) -> tuple[Result, str]:
         raise QueryError(f"these values ask for {combinations} runs of '{query.name}'; give at most {MAX_RUNS} "
                          "combinations of values in one request")
     runs = await run_in_threadpool(bindings_for, query, site.store, given)
+    if fmt is not None and len(runs) == 1:
+        text = insert_values(query.text, runs[0]) if runs[0] else query.text
+        return await site.run_user_query(text, fmt), text
     loop = asyncio.get_running_loop()
     deadline = loop.time() + site.settings.timeout
     result, first, capped, cap = None, query.text, False, site.settings.max_rows
