@@ -10,6 +10,7 @@ bind the same way).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Iterable
 
@@ -139,9 +140,9 @@ def values_block(bindings: dict[str, Node | Iterable[Node]]) -> str:
 def _skip(text: str, i: int) -> int:
     """Index after the comment, string or IRI starting at ``text[i]``, or ``i`` when none starts there."""
     ch = text[i]
-    if ch == "#":
-        end = text.find("\n", i)
-        return len(text) if end < 0 else end
+    if ch == "#":  # a comment ends at a line break, LF or CR
+        match = re.compile(r"[\r\n]").search(text, i)
+        return match.start() if match else len(text)
     if ch == "<":
         match = re.compile(r"<[^<>\"{}|^`\\\s]*>").match(text, i)
         return match.end() if match else i
@@ -160,8 +161,11 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
+@functools.lru_cache(maxsize=512)
 def where_brace(text: str) -> int:
     """Index of the ``{`` that opens the query's WHERE group (after a CONSTRUCT template, if any).
+
+    Kept per text: the stored queries are bound again and again with other values.
 
     >>> q = 'SELECT ?x WHERE { ?x ?p "{" }'
     >>> q[where_brace(q):]
