@@ -40,3 +40,33 @@ def test_a_header_with_yaml_aliases_is_refused_before_it_can_expand():
 def test_a_header_without_aliases_still_reads():
     assert parse_header("#+ summary: People\n#+ defaults:\n#+   - date: '2025-01-01'\nSELECT * {}") == {
         "summary": "People", "defaults": [{"date": "2025-01-01"}]}
+
+
+# --- RDF/XML entities --------------------------------------------------------------------------
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+  <rdf:Description rdf:about="urn:x"><rdfs:label>&c;</rdfs:label></rdf:Description>
+</rdf:RDF>
+"""
+
+
+def test_rdf_xml_that_declares_entities_is_refused_with_file_and_line(tmp_path, capsys, project):
+    from kg.errors import ParseError
+    from kg.graph.files import load_dataset
+    from kg.graph.store import memory_store
+
+    bomb = tmp_path / "laughs.rdf"
+    bomb.write_text(LAUGHS, encoding="utf-8")
+    assert main(["validate", str(bomb)]) == 2
+    err = capsys.readouterr().err
+    assert "laughs.rdf line 3: declares a DTD entity" in err and "Traceback" not in err
+    with pytest.raises(ParseError, match="line 3: declares a DTD entity"):
+        memory_store([bomb], project)  # the store's parser
+    with pytest.raises(ParseError, match="line 3: declares a DTD entity"):
+        load_dataset([bomb], project)  # and rdflib's

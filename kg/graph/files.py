@@ -80,12 +80,36 @@ def _relative(path: Path, root: Path | None = None) -> str:
         return str(path)
 
 
+def refuse_xml_entities(path: Path) -> None:
+    """Refuse an RDF/XML file that declares DTD entities: they can expand without bound (a file of a few
+    hundred bytes into gigabytes), and RDF never needs them.
+
+    >>> import tempfile
+    >>> bomb = Path(tempfile.mkdtemp()) / "x.rdf"
+    >>> _ = bomb.write_text('<?xml version="1.0"?>\\n<!DOCTYPE r [\\n<!ENTITY a "aaaa">\\n]>\\n<r>&a;</r>')
+    >>> refuse_xml_entities(bomb)
+    Traceback (most recent call last):
+    kg.errors.ParseError: ...x.rdf line 3: declares a DTD entity (<!ENTITY ...>), which RDF/XML never needs and which can expand without bound; write the value out in full instead
+    """
+    import re
+
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)  # entities are declared in the prolog, before the first element
+    match = re.search(rb"<!ENTITY\b", head)
+    if match:
+        line = head.count(b"\n", 0, match.start()) + 1
+        raise ParseError(_relative(path), line, "declares a DTD entity (<!ENTITY ...>), which RDF/XML never needs "
+                                                "and which can expand without bound; write the value out in full instead")
+
+
 def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> None:
     """Parse ``path`` into ``target``; a syntax error becomes a ``ParseError`` with file and line."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the path of a Turtle or TriG file")
     fmt = fmt or rdf_format(path)
+    if fmt == "xml":
+        refuse_xml_entities(path)
     try:
         target.parse(path, format=fmt, publicID=path.resolve().as_uri())
     except BadSyntax as exc:

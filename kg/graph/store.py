@@ -42,7 +42,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.errors import InputError, ParseError
-from kg.graph.files import ONTOLOGY_GRAPH, Project, parse_into, rdf_format
+from kg.graph.files import ONTOLOGY_GRAPH, Project, parse_into, rdf_format, refuse_xml_entities
 from kg.graph.search_labels import SEARCH_GRAPH, fold
 from kg.namespaces import HKG, ID, LABEL_PROPERTIES, bind_prefixes
 
@@ -158,6 +158,8 @@ def _quads(source: SourceFile, graphs: set[str]) -> Iterator[ox.Quad]:
         for s, p, o in dataset.graph(URIRef(source.to_graph)):
             yield ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), target)
         return
+    if source.fmt == "xml":
+        refuse_xml_entities(source.path)
     # triples of a Turtle file, and those outside any graph block of a TriG file, go into a graph of their own
     default = ox.NamedNode(source.to_graph or base)
     try:
