@@ -70,3 +70,22 @@ def test_rdf_xml_that_declares_entities_is_refused_with_file_and_line(tmp_path, 
         memory_store([bomb], project)  # the store's parser
     with pytest.raises(ParseError, match="line 3: declares a DTD entity"):
         load_dataset([bomb], project)  # and rdflib's
+
+
+# --- the Python API: every part of a term is checked before it is written into query text ---------
+
+@pytest.mark.parametrize("term", [
+    "datatype", "language",
+])
+def test_a_literal_cannot_smuggle_text_into_a_values_block(term, server):
+    import kg
+    from rdflib import Literal
+
+    bad = (Literal("bach mai", datatype='urn:a>) ("lao cai") ("ha noi") } #') if term == "datatype"
+           else Literal("bach mai", lang="en") )
+    if term == "language":
+        bad._language = 'en) ("lao cai") } #'  # a tag rdflib would not build itself, set behind its back
+    with pytest.raises(QueryError, match="not a valid IRI|is not one"):
+        kg.query("find-by-name", endpoint=server.url + "/sparql", name=bad)
+    with pytest.raises(QueryError, match="not a valid IRI|is not one"):
+        kg.query("find-by-name", name=bad)

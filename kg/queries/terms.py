@@ -118,6 +118,9 @@ def values_block(bindings: dict[str, Node | Iterable[Node]]) -> str:
     'VALUES (?_d) { ("2025-01-01"^^<http://www.w3.org/2001/XMLSchema#date>) }'
     >>> values_block({"s": [URIRef("urn:a"), URIRef("urn:b")]})
     'VALUES (?s) { (<urn:a>) (<urn:b>) }'
+    >>> values_block({"n": Literal("bach mai", datatype='urn:a>) ("lao cai") } #')})
+    Traceback (most recent call last):
+    kg.errors.QueryError: the datatype of a value, 'urn:a>) ("lao cai") } #' is not a valid IRI: it contains a space, a quote, a brace or one of <>|^`\\; percent-encode such characters
     """
     names = list(bindings)
     for name in names:
@@ -131,7 +134,13 @@ def values_block(bindings: dict[str, Node | Iterable[Node]]) -> str:
         for term in row:
             if isinstance(term, URIRef):
                 check_iri(str(term))
-            elif not isinstance(term, Literal):
+            elif isinstance(term, Literal):  # every part written into the text is checked, not only the value
+                if term.datatype is not None:
+                    check_iri(str(term.datatype), "the datatype of a value,")
+                if term.language is not None and not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", term.language):
+                    raise QueryError(f"the language tag {term.language[:40]!r} is not one (BCP 47: letters, "
+                                     "digits and dashes, such as vi or en-GB)")
+            else:
                 raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be bound")
     body = " ".join("(" + " ".join(t.n3() for t in row) + ")" for row in rows)
     return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { " + body + " }"
