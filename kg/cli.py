@@ -7,6 +7,7 @@ Exit codes: 0 success or data conforms; 1 data does not conform or a check retur
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -72,6 +73,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments) and return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None:  # started with standard output closed (kg ... >&-)
+        print("Error: standard output is closed; give the command somewhere to write, e.g. -o FILE or > FILE",
+              file=sys.stderr)
+        return 2
     parser = build_parser(command_of(argv))
     try:
         args = parser.parse_args(argv)
@@ -89,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.root:
         os.environ["KG_HOME"] = str(args.root.resolve())
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed output shows here, not at exit
+        return code
     except KGError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -99,6 +106,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None and exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, errno.EDQUOT):
+            # writing the answer failed: standard output is full, closed or broken
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except OSError:
+                pass
+            print(f"Error: cannot write the output ({exc.strerror}); write it to a file with room, e.g. -o FILE",
+                  file=sys.stderr)
+            return 2
+        raise
     finally:  # --root holds for this command only: a caller of main() keeps its own project
         if args.root:
             if before is None:

@@ -89,3 +89,56 @@ def test_a_literal_cannot_smuggle_text_into_a_values_block(term, server):
         kg.query("find-by-name", endpoint=server.url + "/sparql", name=bad)
     with pytest.raises(QueryError, match="not a valid IRI|is not one"):
         kg.query("find-by-name", name=bad)
+
+
+# --- the command line: clear errors with exit 2, never a traceback ---------------------------------
+
+def _run(*argv, stdout=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "kg", *argv], stdout=stdout if stdout is not None else subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def test_a_query_file_that_is_not_utf8_is_named(tmp_path):
+    query = tmp_path / "latin1.rq"
+    query.write_bytes('SELECT ("café" AS ?x) {}'.encode("latin-1"))
+    done = _run("query", "-f", str(query))
+    assert done.returncode == 2 and "latin1.rq: is not UTF-8 text (byte 0xe9" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("url,says", [("http://[::1/query", "Invalid IPv6 URL"),
+                                      ("http://127.0.0.1:99999/sparql", "Port out of range")])
+def test_a_malformed_endpoint_is_named(url, says):
+    done = _run("query", "-e", "ASK {}", "--endpoint", url)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e300", "-5", "0"])
+def test_a_timeout_no_clock_can_wait_for_is_refused(value):
+    done = _run("query", "-e", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql", "--timeout", value)
+    assert done.returncode == 2 and "is not a number of seconds above 0" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [("export",), ("query", "institution-support")])
+def test_a_full_output_is_a_clear_error(argv):
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("this system has no /dev/full")
+    with open("/dev/full", "w") as full:
+        done = _run(*argv, stdout=full)
+    assert done.returncode == 2 and "cannot write the output (No space left on device)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_closed_output_is_a_clear_error():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os, sys; os.close(1); sys.stdout = None; "
+                           "from kg.cli import main; sys.exit(main(['export']))"],
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2 and "standard output is closed" in done.stderr

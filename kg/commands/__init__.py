@@ -13,6 +13,7 @@ def positive_seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds above 0; write e.g. 30")
+    if not 0 < value <= 86_400:  # also refuses inf and nan, which no clock can wait for
+        raise argparse.ArgumentTypeError(f"'{text[:40]}' is not a number of seconds above 0 and at most a day "
+                                         "(86400); write e.g. 30")
     return value

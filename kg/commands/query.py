@@ -96,7 +96,13 @@ def run(args) -> int:
         query = stored_query(args.name)
     elif args.file:
         path = Path(args.file)
-        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        try:
+            text = path.read_text(encoding="utf-8") if path.is_file() else None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
+                             "save the query as UTF-8") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
         if text is None:
             raise InputError(f"{path}: no such file; give the path of a .rq file")
         query = read_query(path) if text.lstrip().startswith("#+") else adhoc_query(text, str(path))

@@ -42,7 +42,9 @@ def default_workers() -> int:
 def add_arguments(parser):
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    from kg.commands import positive_seconds
+
+    parser.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="SECONDS",
                         help="time limit of one query (default: 10)")
     parser.add_argument("--max-rows", type=int, default=10_000, metavar="N",
                         help="rows sent at most per answer (default: 10000)")

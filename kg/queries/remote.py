@@ -68,8 +68,16 @@ class Endpoint:
     """A SPARQL 1.1 query endpoint; ``graph`` makes a named graph the default graph of every query."""
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, graph: str | None = None):
-        if not url.startswith(("http://", "https://")):
-            raise EndpointError(f"endpoint {url!r} is not an http(s) URL; give the SPARQL query URL, "
+        import urllib.parse
+
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # an out-of-range or malformed port raises here
+        except ValueError as exc:
+            raise EndpointError(f"endpoint {url[:200]!r} is not a valid URL ({exc}); give the SPARQL query URL, "
+                                "for example http://localhost:7878/query") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise EndpointError(f"endpoint {url[:200]!r} is not an http(s) URL; give the SPARQL query URL, "
                                 "for example http://localhost:7878/query")
         self.url = url
         self.timeout = timeout
