@@ -86,7 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     if args.root:
-        if not (args.root / "ontology").is_dir():
+        try:
+            is_project = (args.root / "ontology").is_dir()
+        except OSError as exc:  # a name too long, a loop of links
+            print(f"Error: --root {str(args.root)[:60]}...: {exc.strerror}; give the folder that holds ontology/, "
+                  "data/, shapes/ and queries/", file=sys.stderr)
+            return 2
+        if not is_project:
             print(f"Error: {args.root}: not a project folder (it has no ontology/); give the folder that holds "
                   "ontology/, data/, shapes/ and queries/", file=sys.stderr)
             return 2
@@ -115,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
                 pass
             print(f"Error: cannot write the output ({exc.strerror}); write it to a file with room, e.g. -o FILE",
                   file=sys.stderr)
+            return 2
+        if exc.filename is not None:  # a path the user gave that the system refused (too long, a loop, ...)
+            name = str(exc.filename)
+            shown = name if len(name) <= 120 else name[:60] + f"...({len(name)} characters)"
+            print(f"Error: {shown}: {exc.strerror}; give another path", file=sys.stderr)
             return 2
         raise
     finally:  # --root holds for this command only: a caller of main() keeps its own project

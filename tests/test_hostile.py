@@ -142,3 +142,23 @@ def test_a_closed_output_is_a_clear_error():
                            "from kg.cli import main; sys.exit(main(['export']))"],
                           stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 2 and "standard output is closed" in done.stderr
+
+
+@pytest.mark.parametrize("argv,says", [
+    (("--root", "r" * 100_000, "validate"), "File name too long"),
+    (("validate", "f" * 100_000 + ".ttl"), "File name too long"),
+    (("query", "institution-support", "-p", "institution=" + "i" * 100_000), "a value of 100,000 characters is no name"),
+    (("query", "institution-support", "--width", "-5"), "is not a table width"),
+    (("query", "institution-support", "--width", "0"), "is not a table width"),
+    (("network", "--as-of", ""), "not a date; write it as YYYY-MM-DD"),
+])
+def test_long_names_and_bad_option_values_are_clear_errors(argv, says):
+    done = _run(*argv)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr) < 1000  # a 100,000-character input is not echoed whole
+
+
+def test_a_parameter_of_one_kind_suggests_names_of_that_kind(capsys):
+    assert main(["query", "cooperations-by-status", "-p", "status=bach mai"]) == 2
+    err = capsys.readouterr().err
+    assert 'no status is named "bach mai"' in err and "Did you mean: bach mai" not in err

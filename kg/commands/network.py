@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kg.commands import iso_day
+
 import csv
 import json
 import sys
@@ -49,7 +51,7 @@ def add_arguments(parser):
     parser.add_argument("--measure", nargs="+", action="extend", metavar="NAME",
                         help=f"measures to compute and show (default: {' '.join(MAIN_MEASURES)}); "
                              f"one of: {', '.join(MEASURES)}; 'all' for every one")
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="only links in force on this date")
+    parser.add_argument("--as-of", type=iso_day, metavar="YYYY-MM-DD", help="only links in force on this date")
     parser.add_argument("--diff", nargs=2, metavar=("D1", "D2"), help="links that started or ended between two dates")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="rows to show (default 10; 0 for all)")
     parser.add_argument("--include-planned", action="store_true", help="count planned links in the measures")

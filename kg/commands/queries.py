@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kg.commands import table_width
+
 import sys
 
 from rdflib import Literal
@@ -26,7 +28,7 @@ EXAMPLES = """examples:
 def add_arguments(parser):
     parser.add_argument("--tag", metavar="TAG", help="only the queries carrying this tag")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument("--width", type=int, metavar="N", help="table width (default: the terminal's)")
+    parser.add_argument("--width", type=table_width, metavar="N", help="table width (default: the terminal's)")
 
 
 def describe_parameters(query) -> str:

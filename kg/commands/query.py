@@ -11,7 +11,7 @@ from kg.queries.run import open_target, run_query
 from kg.queries.stored import adhoc_query, read_query, stored_query
 from kg.queries.results import FORMATS, prefixed, render
 
-from kg.commands import positive_seconds
+from kg.commands import positive_seconds, table_width
 
 NAME = "query"
 HELP = "run a stored query (by name), a .rq file or an ad-hoc SPARQL query"
@@ -41,7 +41,7 @@ def add_output_arguments(parser) -> None:
                         help="language of labels, falling back to the other (default: en)")
     parser.add_argument("--iris", action="store_true",
                         help="show IRIs instead of labels (prefixed in table and markdown, full otherwise)")
-    parser.add_argument("--width", type=int, metavar="N", help="table width (default: the terminal's)")
+    parser.add_argument("--width", type=table_width, metavar="N", help="table width (default: the terminal's)")
 
 
 def add_endpoint_arguments(parser) -> None:

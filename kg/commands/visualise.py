@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kg.commands import iso_day
+
 import sys
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def add_arguments(parser):
                         help=f"measure that sizes the nodes (default: {MAIN_MEASURES[0]}); one of: {', '.join(scores)}")
     parser.add_argument("--colour-by", "--color-by", dest="colour_by", choices=["level", "kind"], default="level",
                         help="node colour (default: level)")
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="picture: only links in force on this date; "
+    parser.add_argument("--as-of", type=iso_day, metavar="YYYY-MM-DD", help="picture: only links in force on this date; "
                         "page: the snapshot selected when it opens")
     parser.add_argument("--include-planned", action="store_true", help="count planned links in the measures")
 

@@ -46,10 +46,13 @@ def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
                              f"find the right one with: kg search \"{words}\"")
         return iri
     kinds = ENTITY_KINDS.get(name)
+    if len(text) > 500:
+        raise QueryError(f"parameter '{name}': a value of {len(text):,} characters is no name; give a name, "
+                         "an IRI or a prefixed name")
     matches = search(target, text, kinds=kinds)
     what = " or ".join(kinds) if kinds else "entity"
     if not matches:
-        close = _close_names(target, text)
+        close = _close_names(target, text, kinds=kinds)
         hint = f" Did you mean: {'; '.join(close)}?" if close else ""
         raise QueryError(f"parameter '{name}': no {what} is named \"{text}\".{hint} Look names up with "
                          f"kg search, or give an IRI or prefixed name")
@@ -65,13 +68,16 @@ def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
                      f"Give one of these prefixed names instead, e.g. -p {name}={_short(best[0].iri)}")
 
 
-def _close_names(target, text: str, limit: int = 3) -> list[str]:
-    """Search labels that look like ``text`` (a typing slip such as "bach mia"), closest first."""
+def _close_names(target, text: str, limit: int = 3, kinds=None) -> list[str]:
+    """Search labels that look like ``text`` (a typing slip such as "bach mia"), closest first; with ``kinds``,
+    only labels of entities of those kinds (a status parameter suggests statuses, not hospitals)."""
     import difflib
 
     from kg.graph.search_labels import fold
+    from kg.queries.search import kind_of
 
-    labels = sorted({str(row[0]) for row in select(target, "SELECT DISTINCT ?l WHERE { ?e <https://w3id.org/vnhealth/def#searchLabel> ?l }").rows})
+    rows = select(target, "SELECT DISTINCT ?e ?l WHERE { ?e <https://w3id.org/vnhealth/def#searchLabel> ?l }").rows
+    labels = sorted({str(label) for entity, label in rows if not kinds or kind_of(str(entity)) in kinds})
     return difflib.get_close_matches(fold(text), labels, n=limit, cutoff=0.75)
 
 
