@@ -162,3 +162,67 @@ def test_a_parameter_of_one_kind_suggests_names_of_that_kind(capsys):
     assert main(["query", "cooperations-by-status", "-p", "status=bach mai"]) == 2
     err = capsys.readouterr().err
     assert 'no status is named "bach mai"' in err and "Did you mean: bach mai" not in err
+
+
+# --- JSON-LD contexts: nothing is fetched or read but the file named --------------------------------
+
+def _listener():
+    import http.server
+    import socket
+
+    asked = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(b'{"@context": {"name": "http://schema.org/name"}}')
+
+        def log_message(self, *args):
+            pass
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = http.server.HTTPServer(("127.0.0.1", port), Listener)
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, port, asked
+
+
+@pytest.mark.parametrize("context", [
+    '"http://127.0.0.1:{port}/ctx.jsonld"',
+    '["http://127.0.0.1:{port}/a.jsonld", {{"x": "urn:x"}}]',
+    '{{"@import": "http://127.0.0.1:{port}/imported.jsonld"}}',
+    '"secret.json"',
+    '"file://{secret}"',
+])
+def test_a_json_ld_context_that_names_another_document_is_refused_and_not_read(tmp_path, context, capsys):
+    server, port, asked = _listener()
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"@context": {"name": "http://schema.org/name"}, "@id": "urn:leak", "name": "SECRET"}',
+                      encoding="utf-8")
+    doc = tmp_path / "doc.jsonld"
+    doc.write_text('{"@context": ' + context.format(port=port, secret=secret) + ', "@id": "urn:x", "name": "x"}',
+                   encoding="utf-8")
+    try:
+        assert main(["validate", str(doc)]) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "doc.jsonld: its @context refers to" in err and "never fetched or read" in err
+    assert "SECRET" not in err and asked == []
+
+
+def test_a_json_ld_file_with_an_inline_context_still_reads(tmp_path, project):
+    from kg.graph.store import memory_store
+
+    doc = tmp_path / "ok.jsonld"
+    doc.write_text('{"@context": {"name": "http://www.w3.org/2000/01/rdf-schema#label"}, "@id": "urn:x", "name": "x"}',
+                   encoding="utf-8")
+    store = memory_store([doc], project, ontology=False)
+    assert store.rows("SELECT ?l WHERE { <urn:x> ?p ?l }")[1][0][0].value == "x"

@@ -102,6 +102,59 @@ def refuse_xml_entities(path: Path) -> None:
                                                 "and which can expand without bound; write the value out in full instead")
 
 
+def _outside_context(node) -> str | None:
+    """The first ``@context`` (or ``@import``) of a JSON-LD document that names a document to fetch or read, or None."""
+    if isinstance(node, list):
+        return next((found for item in node if (found := _outside_context(item))), None)
+    if not isinstance(node, dict):
+        return None
+    for key, value in node.items():
+        if key == "@import" and isinstance(value, str):
+            return value
+        if key == "@context":
+            for context in value if isinstance(value, list) else [value]:
+                if isinstance(context, str):
+                    return context
+                found = _outside_context(context)
+                if found:
+                    return found
+        elif isinstance(value, (dict, list)):
+            found = _outside_context(value)
+            if found:
+                return found
+    return None
+
+
+def read_jsonld(path: Path) -> str:
+    """The text of a JSON-LD file whose contexts are all written inline; one that refers to another document
+    (a URL, a file, ``@import``) is refused: reading data never fetches or reads what the user did not name.
+
+    >>> import tempfile
+    >>> doc = Path(tempfile.mkdtemp()) / "x.jsonld"
+    >>> _ = doc.write_text('{"@context": "secret.json", "@id": "urn:x"}')
+    >>> read_jsonld(doc)
+    Traceback (most recent call last):
+    kg.errors.ParseError: ...x.jsonld: its @context refers to 'secret.json', another document, which is never fetched or read; write the context inline (an object under "@context") instead
+    """
+    import json
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise ParseError(_relative(path), None, "is not UTF-8 text; JSON-LD is UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise ParseError(_relative(path), exc.lineno, f"is not JSON: {exc.msg} (column {exc.colno})") from None
+    except OSError as exc:
+        raise InputError(f"{_relative(path)}: cannot be read ({exc.strerror})") from None
+    outside = _outside_context(data)
+    if outside is not None:
+        raise ParseError(_relative(path), None, f"its @context refers to {outside[:200]!r}, another document, which is "
+                                                "never fetched or read; write the context inline (an object under "
+                                                "\"@context\") instead")
+    return text
+
+
 def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> None:
     """Parse ``path`` into ``target``; a syntax error becomes a ``ParseError`` with file and line."""
     path = Path(path)
@@ -111,7 +164,12 @@ def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> N
     if fmt == "xml":
         refuse_xml_entities(path)
     try:
-        target.parse(path, format=fmt, publicID=path.resolve().as_uri())
+        if fmt == "json-ld":
+            target.parse(data=read_jsonld(path), format=fmt, publicID=path.resolve().as_uri())
+        else:
+            target.parse(path, format=fmt, publicID=path.resolve().as_uri())
+    except (ParseError, InputError):
+        raise
     except BadSyntax as exc:
         raise ParseError(_relative(path), exc.lines + 1, f"syntax error: {exc._why}; fix the {fmt} syntax there") from None
     except Exception as exc:  # other parsers (JSON-LD, RDF/XML) raise their own types
