@@ -226,3 +226,20 @@ def test_a_json_ld_file_with_an_inline_context_still_reads(tmp_path, project):
                    encoding="utf-8")
     store = memory_store([doc], project, ontology=False)
     assert store.rows("SELECT ?l WHERE { <urn:x> ?p ?l }")[1][0][0].value == "x"
+
+
+# --- local queries have a time limit ------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>|^!<urn:x>)* ?b . ?c ?d ?e }",
+])
+def test_a_local_query_that_runs_on_is_stopped_at_its_time_limit(query):
+    done = _run("query", "-e", query, "--timeout", "1.5")
+    assert done.returncode == 2 and "stopped after 1.5 s, its time limit" in done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+
+
+def test_a_local_query_within_its_limit_answers(capsys):
+    assert main(["query", "support-hubs", "--timeout", "30", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("institution,")

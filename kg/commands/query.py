@@ -48,7 +48,9 @@ def add_endpoint_arguments(parser) -> None:
     """--endpoint, --graph and --timeout, shared with ``kg search``."""
     parser.add_argument("--endpoint", metavar="URL", help="SPARQL 1.1 query endpoint to run on instead of the local graph")
     parser.add_argument("--graph", metavar="IRI", help="with --endpoint: query this named graph (as pushed with kg push --graph)")
-    parser.add_argument("--timeout", type=positive_seconds, default=30, metavar="S", help="seconds to wait for the endpoint (default: 30)")
+    parser.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+                        help="seconds a query may take: waiting for the endpoint (default: 30), or running on the "
+                             "local graph (default: 60), after which it stops with exit 2")
 
 
 def add_arguments(parser):
@@ -108,7 +110,43 @@ def run(args) -> int:
         query = read_query(path) if text.lstrip().startswith("#+") else adhoc_query(text, str(path))
     else:
         query = adhoc_query(args.execute)
-    target = open_target(args.endpoint, args.timeout, args.graph)
-    result = run_query(query, target, parse_params(args.param))
+    target = open_target(args.endpoint, args.timeout or 30, args.graph)
+    params = parse_params(args.param)
+    if args.endpoint:
+        result = run_query(query, target, params)
+    else:
+        result = run_with_time_limit(lambda: run_query(query, target, params), args.timeout or LOCAL_TIMEOUT)
     print_result(result, args, target)
     return 0
+
+
+#: Seconds a query on the local graph may run by default.
+LOCAL_TIMEOUT = 60.0
+
+
+def run_with_time_limit(work, seconds: float):
+    """The value of ``work()``, run on a thread of its own; past ``seconds`` the command stops with a message and
+    exit 2. Oxigraph cannot be interrupted once a query runs, so the process itself ends (nothing has been
+    written yet: results are printed only after the query is done)."""
+    import os
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the main thread, which raises it
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="query", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        print(f"Error: the query was stopped after {seconds:g} s, its time limit; make it more selective "
+              "(a LIMIT, fewer OPTIONALs, a narrower pattern), or give more time with --timeout S", file=sys.stderr,
+              flush=True)
+        os._exit(2)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -47,7 +47,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    target = open_target(args.endpoint, args.timeout, args.graph)
+    target = open_target(args.endpoint, args.timeout or 30, args.graph)
     matches = search(target, args.text, kinds=args.kind, limit=args.limit or None)
     rows = [(Literal(m.kind), URIRef(m.iri), Literal(m.how)) for m in matches]
     print_result(Result(["kind", "entity", "match"], rows), args, target)  # an empty table too, for scripts
