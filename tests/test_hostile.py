@@ -243,3 +243,15 @@ def test_a_local_query_that_runs_on_is_stopped_at_its_time_limit(query):
 def test_a_local_query_within_its_limit_answers(capsys):
     assert main(["query", "support-hubs", "--timeout", "30", "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("institution,")
+
+
+# --- endpoints: a password in the URL never reaches a message ----------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ("query", "-e", "ASK {}", "--endpoint", "http://ann:s3cret@127.0.0.1:9/sparql", "--timeout", "5"),
+    ("push", "--endpoint", "http://ann:s3cret@127.0.0.1:9/store", "--timeout", "5"),
+    ("query", "-e", "ASK {}", "--endpoint", "http://ann:s3cret@[::1/sparql"),
+])
+def test_a_password_in_an_endpoint_url_is_not_echoed(argv):
+    done = _run(*argv)
+    assert done.returncode == 2 and "s3cret" not in done.stderr + done.stdout and "ann:***@" in done.stderr

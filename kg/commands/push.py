@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg.graph.store import open_store
 from kg.queries.run import say
-from kg.queries.remote import DEFAULT_TIMEOUT, graph_store_url, push
+from kg.queries.remote import DEFAULT_TIMEOUT, graph_store_url, push, shown_url
 
 from kg.commands import positive_seconds
 
@@ -37,5 +37,5 @@ def run(args) -> int:
     graph_store_url(args.endpoint, args.graph)  # checks the graph IRI before loading anything
     count = push(open_store(progress=say), args.endpoint, args.graph, args.timeout)
     where = f"graph <{args.graph}>" if args.graph else "the default graph"
-    print(f"pushed {count} triples to {where} of {args.endpoint}")
+    print(f"pushed {count} triples to {where} of {shown_url(args.endpoint)}")
     return 0

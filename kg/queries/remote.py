@@ -6,6 +6,8 @@ becomes an ``EndpointError`` (exit code 2) that names the URL and says what to c
 
 from __future__ import annotations
 
+import re
+
 import json
 import socket
 import urllib.error
@@ -74,17 +76,17 @@ class Endpoint:
             parts = urllib.parse.urlsplit(url)
             parts.port  # an out-of-range or malformed port raises here
         except ValueError as exc:
-            raise EndpointError(f"endpoint {url[:200]!r} is not a valid URL ({exc}); give the SPARQL query URL, "
+            raise EndpointError(f"endpoint {shown_url(url)[:200]!r} is not a valid URL ({exc}); give the SPARQL query URL, "
                                 "for example http://localhost:7878/query") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise EndpointError(f"endpoint {url[:200]!r} is not an http(s) URL; give the SPARQL query URL, "
+            raise EndpointError(f"endpoint {shown_url(url)[:200]!r} is not an http(s) URL; give the SPARQL query URL, "
                                 "for example http://localhost:7878/query")
         self.url = url
         self.timeout = timeout
         self.graph = str(check_iri(graph, "graph")) if graph else None
 
     def __repr__(self) -> str:
-        return f"Endpoint({self.url!r})"
+        return f"Endpoint({shown_url(self.url)!r})"
 
     def select(self, text: str, bindings: dict | None = None) -> Result:
         """Run a SELECT or ASK query with ``bindings`` put in a VALUES block; rows as rdflib terms."""
@@ -108,19 +110,38 @@ class Endpoint:
             raw = response.response.read()
         except SPARQLWrapperException as exc:
             message = " ".join(str(exc).replace("Response:", "").split())[:400]
-            raise EndpointError(f"{self.url} refused the query: {message}") from None
+            raise EndpointError(f"{shown_url(self.url)} refused the query: {message}") from None
         except urllib.error.HTTPError as exc:
-            raise EndpointError(f"{self.url} answered HTTP {exc.code} {exc.reason}; check the query URL "
+            raise EndpointError(f"{shown_url(self.url)} answered HTTP {exc.code} {exc.reason}; check the query URL "
                                 "(Oxigraph: /query, Fuseki: /DATASET/sparql)") from None
         except (urllib.error.URLError, OSError) as exc:
-            raise EndpointError(f"cannot reach the SPARQL endpoint {self.url}: {_reason(exc)}; check the URL, "
+            raise EndpointError(f"cannot reach the SPARQL endpoint {shown_url(self.url)}: {_reason(exc)}; check the URL, "
                                 f"that the server is running, or raise --timeout (now {self.timeout:g} s)") from None
         try:
             return parse_results(json.loads(raw.decode("utf-8")))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             start = raw[:80].decode("utf-8", "replace").replace("\n", " ")
-            raise EndpointError(f"{self.url} did not answer with SPARQL JSON results ({exc}); the answer starts "
+            raise EndpointError(f"{shown_url(self.url)} did not answer with SPARQL JSON results ({exc}); the answer starts "
                                 f"with {start!r}; check that the URL is a SPARQL query endpoint") from None
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may appear in a message: a password in it is replaced by ``***``.
+
+    >>> shown_url("http://ann:s3cret@127.0.0.1:7878/query"), shown_url("http://127.0.0.1/q")
+    ('http://ann:***@127.0.0.1:7878/query', 'http://127.0.0.1/q')
+    """
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return re.sub(r"//([^/@:]*):[^/@]*@", r"//\1:***@", url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
 def graph_store_url(url: str, graph: str | None) -> str:
@@ -132,7 +153,7 @@ def graph_store_url(url: str, graph: str | None) -> str:
     'http://h/store?graph=https%3A%2F%2Fw3id.org%2Fvnhealth%2Fgraph%2Fall'
     """
     if not url.startswith(("http://", "https://")):
-        raise EndpointError(f"endpoint {url!r} is not an http(s) URL; give the Graph Store URL, "
+        raise EndpointError(f"endpoint {shown_url(url)!r} is not an http(s) URL; give the Graph Store URL, "
                             "for example http://localhost:7878/store")
     sep = "&" if "?" in url else "?"
     if graph:
@@ -147,11 +168,11 @@ def _request(method: str, url: str, timeout: float, body: bytes | None = None, h
             return response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:200].decode("utf-8", "replace").strip()
-        raise EndpointError(f"{method} {url} answered HTTP {exc.code} {exc.reason}"
+        raise EndpointError(f"{method} {shown_url(url)} answered HTTP {exc.code} {exc.reason}"
                             f"{': ' + detail if detail else ''}; check that the URL is the Graph Store endpoint "
                             "(Oxigraph: /store, Fuseki: /DATASET/data)") from None
     except (urllib.error.URLError, OSError) as exc:
-        raise EndpointError(f"cannot reach {url}: {_reason(exc)}; check the URL, that the server is running, "
+        raise EndpointError(f"cannot reach {shown_url(url)}: {_reason(exc)}; check the URL, that the server is running, "
                             f"or raise --timeout (now {timeout:g} s)") from None
 
 
@@ -182,6 +203,6 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
     back = _request("GET", target, timeout, None, {"Accept": "application/n-triples"})
     held = sum(1 for line in back.decode("utf-8", "replace").splitlines() if line.strip() and not line.startswith("#"))
     if held != expected:
-        raise EndpointError(f"{target} holds {held} triples after the push, expected {expected}; "
+        raise EndpointError(f"{shown_url(target)} holds {held} triples after the push, expected {expected}; "
                             "the server did not take the whole graph; run kg push again")
     return expected
