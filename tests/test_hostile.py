@@ -255,3 +255,46 @@ def test_a_local_query_within_its_limit_answers(capsys):
 def test_a_password_in_an_endpoint_url_is_not_echoed(argv):
     done = _run(*argv)
     assert done.returncode == 2 and "s3cret" not in done.stderr + done.stdout and "ann:***@" in done.stderr
+
+
+# --- kg push: success only when the server holds what was sent -------------------------------------
+
+def _store_server(answer: bytes):
+    import http.server
+    import threading
+
+    class Store(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))  # and throw it away
+            self.send_response(204)
+            self.end_headers()
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/n-triples")
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Store)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/store"
+
+
+@pytest.mark.parametrize("kind", ["junk", "other triples"])
+def test_a_store_that_discards_the_upload_is_not_a_success(store, kind):
+    from kg.errors import EndpointError
+    from kg.queries.remote import push
+
+    count = len([line for line in store.ntriples().splitlines() if line.strip()])
+    answer = (b"this is not rdf\n" * count if kind == "junk"
+              else b"".join(f"<urn:s{i}> <urn:p> <urn:o> .\n".encode() for i in range(count)))
+    server, url = _store_server(answer)
+    try:
+        with pytest.raises(EndpointError, match="not N-Triples" if kind == "junk" else f"does not hold {count - 0}|does not hold"):
+            push(store, url)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -201,8 +201,36 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
     expected = sum(1 for line in body.splitlines() if line.strip())
     _request("PUT", target, timeout, body, {"Content-Type": "application/n-triples"})
     back = _request("GET", target, timeout, None, {"Accept": "application/n-triples"})
-    held = sum(1 for line in back.decode("utf-8", "replace").splitlines() if line.strip() and not line.startswith("#"))
+    import pyoxigraph as ox
+
+    try:  # read the answer as RDF: lines of junk are not triples
+        sent = set(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        held_triples = set(ox.parse(back, format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"{shown_url(target)} answered the read-back with something that is not N-Triples ({exc}); "
+                            "the push cannot be confirmed: check that the URL is a Graph Store endpoint") from None
+    held, expected = len(held_triples), len(sent)
+
+    def blank(t) -> bool:  # a server names blank nodes its own way: those triples are counted, not matched
+        return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+    def key(t):  # servers write numbers canonically ("100.0" comes back as "100"): compare their values
+        o = t.object
+        if isinstance(o, ox.Literal) and o.datatype.value.rsplit("#", 1)[-1] in ("decimal", "double", "float", "integer"):
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                return (t.subject, t.predicate, o.datatype.value, Decimal(o.value).normalize())
+            except InvalidOperation:
+                pass
+        return (t.subject, t.predicate, o)
+
+    kept = {key(t) for t in held_triples}
+    missing = [t for t in sent if not blank(t) and key(t) not in kept]
     if held != expected:
         raise EndpointError(f"{shown_url(target)} holds {held} triples after the push, expected {expected}; "
                             "the server did not take the whole graph; run kg push again")
+    if missing:
+        raise EndpointError(f"{shown_url(target)} does not hold {len(missing)} of the {expected} triples pushed "
+                            f"(for example {missing[0]}); the server did not take the graph; run kg push again")
     return expected
