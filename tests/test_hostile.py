@@ -293,7 +293,7 @@ def test_a_store_that_discards_the_upload_is_not_a_success(store, kind):
               else b"".join(f"<urn:s{i}> <urn:p> <urn:o> .\n".encode() for i in range(count)))
     server, url = _store_server(answer)
     try:
-        with pytest.raises(EndpointError, match="not N-Triples" if kind == "junk" else f"does not hold {count - 0}|does not hold"):
+        with pytest.raises(EndpointError, match="not N-Triples" if kind == "junk" else "does not hold"):
             push(store, url)
     finally:
         server.shutdown()
