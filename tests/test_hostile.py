@@ -298,3 +298,20 @@ def test_a_store_that_discards_the_upload_is_not_a_success(store, kind):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- "conforms" is never said of nothing --------------------------------------------------------------
+
+@pytest.mark.parametrize("name,content", [("empty.ttl", ""), ("numbers.jsonld", "[1, 2, 3]"),
+                                          ("unmapped.jsonld", '{"name": "no context, so no IRI"}')])
+def test_validating_a_file_without_triples_is_an_error(tmp_path, name, content, capsys):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert f"{name}: no triples to validate" in capsys.readouterr().err
+
+
+def test_validating_a_project_without_data_is_an_error(tmp_path, capsys):
+    (tmp_path / "ontology").mkdir()
+    assert main(["--root", str(tmp_path), "validate"]) == 2
+    assert "has no curated data" in capsys.readouterr().err

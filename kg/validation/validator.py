@@ -108,8 +108,19 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
     if files is not None:
         files = list(files)
         target = memory_store(files, project)
+        if target.data_triples() == 0:  # "conforms" on nothing would mislead
+            from kg.errors import InputError
+
+            names = ", ".join(str(f) for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+            raise InputError(f"{names}: no triples to validate (the file is empty, or its JSON-LD maps nothing to "
+                             "IRIs); give a file with data")
     else:
         files = project.data_files
+        if not files:
+            from kg.errors import InputError
+
+            raise InputError(f"{project.root.name}/ has no curated data (data/reference/*.trig, data/sources/*.trig): "
+                             "nothing to validate; give the project folder with --root, or the files to validate")
         target = store if store is not None else open_store(project)
     ontology = target.rdflib_graph(str(ONTOLOGY_GRAPH))
     findings, note = shacl_incremental(target, load_shapes(project), ontology, engine, project, shacl_findings)
