@@ -315,3 +315,15 @@ def test_validating_a_project_without_data_is_an_error(tmp_path, capsys):
     (tmp_path / "ontology").mkdir()
     assert main(["--root", str(tmp_path), "validate"]) == 2
     assert "has no curated data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name,content,line", [
+    ("bad.nt", '<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "x\n', 2),
+    ("bad.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> .\n", 2),
+])
+def test_n_triples_and_n_quads_errors_name_the_line(tmp_path, name, content, line, capsys):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{name} line {line}: syntax error: Parser error" in err and "column" in err

@@ -180,11 +180,13 @@ def _quads(source: SourceFile, graphs: set[str]) -> Iterator[ox.Quad]:
 
 
 def _raise_parse_error(source: SourceFile, exc: SyntaxError):
-    """The project's parse error for ``source``: rdflib's message where it finds the fault, else Oxigraph's."""
-    try:
-        parse_into(Dataset() if source.fmt in ("trig", "nquads") else Graph(), source.path, source.fmt)
-    except ParseError:
-        raise
+    """The project's parse error for ``source``: for Turtle and TriG rdflib's message where it finds the fault,
+    else Oxigraph's, which names the line and column (rdflib's N-Triples and N-Quads messages name neither)."""
+    if source.fmt in ("turtle", "trig"):
+        try:
+            parse_into(Dataset() if source.fmt == "trig" else Graph(), source.path, source.fmt)
+        except ParseError:
+            raise
     line = getattr(exc, "lineno", None)
     raise ParseError(source.key, line, f"syntax error: {exc.msg if hasattr(exc, 'msg') else exc}; "
                                        f"fix the {source.fmt} syntax there") from None
