@@ -327,3 +327,17 @@ def test_n_triples_and_n_quads_errors_name_the_line(tmp_path, name, content, lin
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{name} line {line}: syntax error: Parser error" in err and "column" in err
+
+
+@pytest.mark.parametrize("name,content,says", [
+    ("space.ttl", "@prefix ex: <urn:x#> .\nex:a ex:b <urn:has space> .\n", "Invalid IRI code point ' '"),
+    ("brace.ttl", "@prefix ex: <urn:x#> .\nex:a ex:b <urn:a{b}> .\n", "Invalid IRI code point '{'"),
+    ("escape.ttl", '@prefix ex: <urn:x#> .\nex:a ex:b "\\uZZZZ" .\n', "is not a valid hexadecimal string"),
+    ("x41.nt", '<urn:a> <urn:b> "\\x41" .\n', "Unexpected escape character"),
+])
+def test_bad_iris_and_escapes_are_refused_with_file_and_line(tmp_path, name, content, says, capsys):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{name} line " in err and says in err
