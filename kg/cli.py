@@ -70,6 +70,30 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinding (as Ctrl-C does) lets every write remove its temporary file."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _on_terminate():
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
+
+
+def _restore_terminate(previous) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg`` with ``argv`` (default: the process arguments) and return the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -99,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     before = os.environ.get("KG_HOME")
     if args.root:
         os.environ["KG_HOME"] = str(args.root.resolve())
+    previous = _on_terminate()
     try:
         code = args.run(args)
         sys.stdout.flush()  # a full disk or a closed output shows here, not at exit
@@ -109,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except Terminated:
+        print("Terminated.", file=sys.stderr)
+        return 143
     except BrokenPipeError:  # the reader (head, less) went away: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -129,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         raise
     finally:  # --root holds for this command only: a caller of main() keeps its own project
+        _restore_terminate(previous)
         if args.root:
             if before is None:
                 os.environ.pop("KG_HOME", None)

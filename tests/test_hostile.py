@@ -341,3 +341,40 @@ def test_bad_iris_and_escapes_are_refused_with_file_and_line(tmp_path, name, con
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{name} line " in err and says in err
+
+
+# --- no leftover files ------------------------------------------------------------------------------
+
+def test_a_temporary_file_left_by_a_killed_writer_is_removed_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    from kg.graph.export import write_atomic
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)  # a process number that has ended
+    stale = tmp_path / f".out.ttl.{dead}.abc123.tmp"
+    stale.write_bytes(b"x" * 1000)
+    alive = tmp_path / f".out.ttl.{__import__('os').getpid()}.def456.tmp"  # a live writer's: kept
+    alive.write_bytes(b"y")
+    write_atomic(tmp_path / "out.ttl", "data\n")
+    assert (tmp_path / "out.ttl").read_text() == "data\n"
+    assert not stale.exists() and alive.exists()
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path, delay):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "graph.nq"
+    process = subprocess.Popen([sys.executable, "-m", "kg", "export", "--format", "nquads", "-o", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode in (0, 143, -signal.SIGTERM), err
+    assert "Traceback" not in err
+    assert list(tmp_path.glob(".graph.nq.*.tmp")) == []

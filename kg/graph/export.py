@@ -211,9 +211,27 @@ def large_export(store, fmt: str, include_ontology: bool = False, include_search
     return ox.serialize(quads, format=target, prefixes=prefixes).decode("utf-8")
 
 
+def _remove_stale(path: Path) -> None:
+    """Remove the temporary files of earlier writes of ``path`` whose process has gone (killed mid-write)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        parts = stale.name[len(path.name) + 2:].split(".")
+        if not parts or not parts[0].isdigit():
+            continue
+        try:
+            os.kill(int(parts[0]), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except (PermissionError, OverflowError):
+            pass  # alive (another user's), or not a process number
+
+
 def write_atomic(path: Path, content: str | bytes) -> Path:
     """Write ``content`` (text as UTF-8, or bytes) to ``path`` through a temporary file in the same
-    folder and a rename: never half-written. An unwritable path is an ``InputError``."""
+    folder and a rename: never half-written. An unwritable path is an ``InputError``.
+
+    The temporary file's name holds the writer's process number, so that one left by a killed
+    process is removed by the next write of the same path.
+    """
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     tmp = None
@@ -221,7 +239,8 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
         if path.is_dir():
             raise IsADirectoryError(21, "is a folder")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _remove_stale(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         umask = os.umask(0)
