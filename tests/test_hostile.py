@@ -378,3 +378,76 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path, delay):
     assert process.returncode in (0, 143, -signal.SIGTERM), err
     assert "Traceback" not in err
     assert list(tmp_path.glob(".graph.nq.*.tmp")) == []
+
+
+# --- remote endpoints: the timeout bounds the whole exchange, and answers have a size limit ------------
+
+def _answering(handler_body):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            handler_body(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/sparql"
+
+
+def test_a_server_that_drips_bytes_does_not_outlast_the_timeout():
+    import time
+
+    from kg.errors import EndpointError
+    from kg.queries.remote import Endpoint
+
+    def drip(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.4)
+        except OSError:
+            pass
+
+    server, url = _answering(drip)
+    try:
+        began = time.monotonic()
+        with pytest.raises(EndpointError, match=r"no answer before the timeout \(the whole exchange counts\).*now 2 s"):
+            Endpoint(url, timeout=2).select("ASK {}")
+        assert time.monotonic() - began < 6
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_answer_over_the_size_limit_is_refused(monkeypatch):
+    import kg.queries.remote as remote
+    from kg.errors import EndpointError
+
+    monkeypatch.setattr(remote, "MAX_ANSWER", 100_000)
+
+    def big(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        try:
+            self.wfile.write(b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b" " * 300_000 + b"]}}")
+        except OSError:
+            pass
+
+    server, url = _answering(big)
+    try:
+        with pytest.raises(EndpointError, match="an answer over 0 MB, the limit|over .* the limit"):
+            remote.Endpoint(url, timeout=10).select("ASK {}")
+    finally:
+        server.shutdown()
+        server.server_close()

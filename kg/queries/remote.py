@@ -66,6 +66,10 @@ def parse_results(data) -> Result:
     return Result(list(variables), rows)
 
 
+#: The largest answer read from an endpoint, in bytes.
+MAX_ANSWER = 200_000_000
+
+
 class Endpoint:
     """A SPARQL 1.1 query endpoint; ``graph`` makes a named graph the default graph of every query."""
 
@@ -88,6 +92,47 @@ class Endpoint:
     def __repr__(self) -> str:
         return f"Endpoint({shown_url(self.url)!r})"
 
+    def _exchange(self, wrapper) -> bytes:
+        """Send the query and read the whole answer, within ``timeout`` seconds for the whole exchange (a server
+        that sends a byte now and then does not hold it longer) and at most ``MAX_ANSWER`` bytes."""
+        import threading
+        import time
+
+        outcome: dict = {}
+        deadline = time.monotonic() + self.timeout
+
+        def run():
+            try:
+                response = wrapper.query().response
+                parts, size = [], 0
+                while True:
+                    chunk = response.read(1 << 16)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > MAX_ANSWER:
+                        response.close()
+                        raise EndpointError(f"{shown_url(self.url)} sent an answer over {MAX_ANSWER // 1_000_000} MB, "
+                                            "the limit; add a LIMIT to the query, or ask for fewer rows")
+                    if time.monotonic() > deadline:
+                        response.close()
+                        raise TimeoutError()
+                    parts.append(chunk)
+                outcome["raw"] = b"".join(parts)
+            except BaseException as exc:  # handed to the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run, name="endpoint", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()) + 1.0)  # a silent server meets the socket timeout first
+        if worker.is_alive() or isinstance(outcome.get("error"), TimeoutError):
+            raise EndpointError(f"cannot reach the SPARQL endpoint {shown_url(self.url)}: no answer before the timeout "
+                                "(the whole exchange counts); check the URL, that the server is running, or raise "
+                                f"--timeout (now {self.timeout:g} s)")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["raw"]
+
     def select(self, text: str, bindings: dict | None = None) -> Result:
         """Run a SELECT or ASK query with ``bindings`` put in a VALUES block; rows as rdflib terms."""
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
@@ -106,8 +151,7 @@ class Endpoint:
         # text ("loaded" reads as LOAD, an update); say what it is instead.
         wrapper.queryType = query_form(text)
         try:
-            response = wrapper.query()
-            raw = response.response.read()
+            raw = self._exchange(wrapper)
         except SPARQLWrapperException as exc:
             message = " ".join(str(exc).replace("Response:", "").split())[:400]
             raise EndpointError(f"{shown_url(self.url)} refused the query: {message}") from None
