@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from kg.cli import main
 from kg.errors import QueryError
 from kg.queries.stored import parse_header, stored_query
@@ -451,3 +453,32 @@ def test_an_answer_over_the_size_limit_is_refused(monkeypatch):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- output paths ----------------------------------------------------------------------------------
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    from kg.graph.export import write_atomic
+
+    target = tmp_path / "real.ttl"
+    target.write_text("old\n")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+
+def test_output_to_a_device_writes_through_it_and_leaves_it_a_device():
+    import os
+    import stat
+
+    from kg.graph.export import write_atomic
+
+    write_atomic(Path(os.devnull), "nothing\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_output_under_a_file_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    assert main(["export", "-o", str(tmp_path / "afile" / "x.ttl")]) == 2
+    assert "afile is a file, not a folder" in capsys.readouterr().err

@@ -234,6 +234,20 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     """
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    if path.is_symlink():  # write where the link points, and keep the link
+        path = path.resolve()
+    if path.exists() and not path.is_dir() and not path.is_file():  # a device or a pipe: write through it
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        return path
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"{path}: cannot be written: {parent} is a file, not a folder; give a path in a folder")
+            break
     tmp = None
     try:
         if path.is_dir():
