@@ -182,6 +182,8 @@ def _listener():
             self.end_headers()
             self.wfile.write(b'{"@context": {"name": "http://schema.org/name"}}')
 
+        do_POST = do_GET
+
         def log_message(self, *args):
             pass
 
@@ -482,3 +484,25 @@ def test_output_under_a_file_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "afile").write_text("x")
     assert main(["export", "-o", str(tmp_path / "afile" / "x.ttl")]) == 2
     assert "afile is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_redirect_to_another_server_is_not_followed():
+    from kg.errors import EndpointError
+    from kg.queries.remote import Endpoint
+
+    other, other_port, asked = _listener()  # it records every request it receives
+
+    def redirect(self):
+        self.send_response(307)
+        self.send_header("Location", f"http://127.0.0.1:{other_port}/sparql")
+        self.end_headers()
+
+    server, url = _answering(redirect)
+    try:
+        with pytest.raises(EndpointError, match="redirects to http://127.0.0.1:.*another server"):
+            Endpoint(url, timeout=5).select("ASK {}")
+    finally:
+        for s in (server, other):
+            s.shutdown()
+            s.server_close()
+    assert asked == []

@@ -66,6 +66,19 @@ def parse_results(data) -> Result:
     return Result(list(variables), rows)
 
 
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port: an endpoint cannot send a query elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise EndpointError(f"{shown_url(req.full_url)} redirects to {shown_url(newurl)}, another server; "
+                                "a query is sent only where you said: give that URL with --endpoint if it is meant")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameOrigin)
+
 #: The largest answer read from an endpoint, in bytes.
 MAX_ANSWER = 200_000_000
 
@@ -103,7 +116,13 @@ class Endpoint:
 
         def run():
             try:
-                response = wrapper.query().response
+                try:
+                    response = _OPENER.open(wrapper._createRequest(), timeout=self.timeout)
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 400:
+                        raise
+                    detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())[:400]
+                    raise EndpointError(f"{shown_url(self.url)} refused the query: {detail}") from None
                 parts, size = [], 0
                 while True:
                     chunk = response.read(1 << 16)
@@ -208,7 +227,7 @@ def graph_store_url(url: str, graph: str | None) -> str:
 def _request(method: str, url: str, timeout: float, body: bytes | None = None, headers: dict | None = None) -> bytes:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
         detail = exc.read()[:200].decode("utf-8", "replace").strip()
