@@ -128,3 +128,29 @@ def server(store):
     served = start_server(store.location.parent)
     yield served
     served.stop()
+
+
+def recording_listener(body: bytes = b'{"@context": {"name": "http://schema.org/name"}}', status: int = 200):
+    """An HTTP server on a free loopback port that records the path of every request it receives and answers
+    ``status`` with ``body``; returns (server, port, paths). Call ``server.shutdown()`` and ``server_close()``."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1], asked

@@ -169,32 +169,9 @@ def test_a_parameter_of_one_kind_suggests_names_of_that_kind(capsys):
 # --- JSON-LD contexts: nothing is fetched or read but the file named --------------------------------
 
 def _listener():
-    import http.server
-    import socket
+    from conftest import recording_listener
 
-    asked = []
-
-    class Listener(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.end_headers()
-            self.wfile.write(b'{"@context": {"name": "http://schema.org/name"}}')
-
-        do_POST = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = http.server.HTTPServer(("127.0.0.1", port), Listener)
-    import threading
-
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, port, asked
+    return recording_listener()
 
 
 @pytest.mark.parametrize("context", [

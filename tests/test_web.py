@@ -521,28 +521,9 @@ HIDDEN_SERVICE = [
 
 
 def test_a_service_hidden_from_a_simple_scan_is_refused_and_nothing_is_contacted(client):
-    import http.server
-    import socket
+    from conftest import recording_listener
 
-    asked = []
-
-    class Listener(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(500)
-            self.end_headers()
-
-        do_POST = do_GET
-
-        def log_message(self, *args):
-            pass
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    listener = http.server.HTTPServer(("127.0.0.1", port), Listener)
-    thread = threading.Thread(target=listener.serve_forever, daemon=True)
-    thread.start()
+    listener, port, asked = recording_listener(b"", status=500)
     try:
         for query in HIDDEN_SERVICE:
             text = query.replace("{port}", str(port))
