@@ -483,3 +483,33 @@ def test_a_redirect_to_another_server_is_not_followed():
             s.shutdown()
             s.server_close()
     assert asked == []
+
+
+# --- an interrupted build is told apart from a complete one -----------------------------------------
+
+def test_a_complete_build_lists_its_outputs_and_an_interrupted_one_leaves_no_manifest(tmp_path):
+    import hashlib
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    done = _run("build", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "build-manifest.json").read_text())
+    assert {"vnhealth.ttl", "validation.txt", "network.html", "network.graphml"} <= set(manifest["files"])
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", "-o", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while (out / "build-manifest.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the new run removes the old manifest first
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert process.returncode in (143, -signal.SIGTERM, 0)
+    if process.returncode != 0:  # stopped before the end: nothing vouches for a mix of old and new files
+        assert not (out / "build-manifest.json").exists()
+    assert list(out.glob(".*.tmp")) == []

@@ -48,10 +48,31 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+#: The file that lists the outputs of the last complete ``kg build``; an interrupted build leaves none.
+MANIFEST = "build-manifest.json"
+
+
+def _write_manifest(out: Path, began: float, store) -> None:
+    """List every file this run wrote in ``out`` (size and SHA-256) with the store version it came from, so that a
+    reader can tell a complete build from the leftovers of an interrupted one."""
+    import hashlib
+    import json
+
+    files = {}
+    for path in sorted(out.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name != MANIFEST and path.stat().st_mtime >= began - 1:
+            files[path.name] = {"size": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    version = store.location.name if getattr(store, "location", None) else None
+    write_atomic(out / MANIFEST, json.dumps({"store_version": version, "files": files}, indent=1, sort_keys=True) + "\n")
+
+
 def run(args) -> int:
     project = Project()
     out = args.out_dir or project.build_dir
     shown = _shown(out)
+    began = time.time()
+    manifest = out / MANIFEST
+    manifest.unlink(missing_ok=True)  # until this run is complete, no manifest vouches for the outputs
     started = _step("loading ontology, schemes and curated data into the store" + (" (rebuilt)" if args.rebuild else ""))
     store = open_store(project, rebuild=args.rebuild, progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
     if store.refresh_note is None:
@@ -84,5 +105,6 @@ def run(args) -> int:
           f"{'conforms' if report.conforms else 'DOES NOT CONFORM (see ' + shown + '/validation.txt' + ')'}")
     print(f"Exports: {', '.join(p.name for p in written)} in {shown}/")
     print(network_text, end="")
+    _write_manifest(out, began, store)
     print(f"Done in {time.perf_counter() - started:.1f} s")
     return 0 if report.conforms else 1
