@@ -81,11 +81,13 @@ def select(target, text: str, bindings: dict | None = None):
             raise QueryError(f"cannot bind a list to ?{name} locally; run the query once per value")
     if isinstance(target, GraphStore):
         # FROM names the query's dataset among the store's graphs (else the union is the default graph)
-        named = refuse_outside_graphs(text, set(target.graph_names())) if dataset_clauses(text) else []
+        named = dataset_clauses(text)
+        if named:
+            refuse_outside_graphs(named, set(target.graph_names()))
         return _stored(target, text, bindings, union=not named)
-    if dataset_clauses(text):
-        graphs = {str(g.identifier) for g in target.graphs()} if hasattr(target, "graphs") else set()
-        refuse_outside_graphs(text, graphs)
+    named = dataset_clauses(text)
+    if named:
+        refuse_outside_graphs(named, {str(g.identifier) for g in target.graphs()} if hasattr(target, "graphs") else set())
     return _local(target, text, bindings)
 
 def ask(target, text: str, bindings: dict | None = None) -> bool:

@@ -271,22 +271,19 @@ def dataset_clauses(text: str) -> list[str]:
     return named
 
 
-def refuse_outside_graphs(text: str, graphs, where: str = "the query") -> list[str]:
-    """Refuse a FROM or FROM NAMED that names anything but one of ``graphs`` (the target's own named graphs):
-    a query reads the graph it is given, never a file or an address. Returns the graphs named.
+def refuse_outside_graphs(named, graphs, why: str = "; a query reads no file and fetches nothing") -> None:
+    """Refuse a dataset (the IRIs of FROM and FROM NAMED, see ``dataset_clauses``) that names anything but one of
+    ``graphs``, the target's own named graphs: a query reads the graph it is given, never a file or an address.
 
-    >>> refuse_outside_graphs("SELECT * FROM <urn:g> { ?s ?p ?o }", {"urn:g"})
-    ['urn:g']
-    >>> refuse_outside_graphs("ASK FROM <file:///etc/hosts> { ?s ?p ?o }", {"urn:g"})
+    >>> refuse_outside_graphs(["urn:g"], {"urn:g"})
+    >>> refuse_outside_graphs(dataset_clauses("ASK FROM <file:///etc/hosts> { ?s ?p ?o }"), {"urn:g"})
     Traceback (most recent call last):
     kg.errors.QueryError: FROM <file:///etc/hosts> is not a graph of this store: FROM and FROM NAMED may name only the store's own graphs; a query reads no file and fetches nothing
     """
-    named = dataset_clauses(text)
     for iri in named:
         if iri not in graphs:
             raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
-                             "store's own graphs; a query reads no file and fetches nothing")
-    return named
+                             f"store's own graphs{why}")
 
 
 def syntax_error(text: str) -> str | None:

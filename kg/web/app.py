@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from kg.errors import KGError, QueryError
 from kg.namespaces import BASE, PREFIXES
 from kg.web import i18n
-from kg.web.protocol import GRAPH_TYPES, RESULT_TYPES, Answer, Request, check, choose_format, write_solutions
+from kg.web.protocol import GRAPH_TYPES, Answer, Request, check, choose_format, write_solutions
 from kg.web.workers import QueryPool, QueryTimeout
 
 
@@ -79,7 +79,6 @@ def create_app(store=None, project=None, settings: Settings | None = None) -> St
             await site.pool.stop()
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: site.not_found})
-    app.state.site = site
     return _limit_size(app, settings.max_request)
 
 
@@ -124,8 +123,6 @@ def _limit_size(app, limit: int):
 
         return await app(scope, replay, send)
 
-    limited.state = app.state
-    limited.app = app
     return limited
 
 
@@ -167,8 +164,9 @@ class Site:
         self._graphs = None
 
     # --- shared -------------------------------------------------------------------------------
-    def graphs(self) -> set[str]:
-        return set(self.graph_sizes())
+    def graphs(self):
+        """The store's graph names (a view of the counted graphs: nothing is built per request)."""
+        return self.graph_sizes().keys()
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph (the search labels left out: they are the site's, not a source's)."""
@@ -280,7 +278,7 @@ class Site:
                 error, status = str(exc), 503
             except KGError as exc:
                 error, status = str(exc), 400
-        downloads = {fmt: f"/api/{name}?" + urlencode({**{k: v for k, v in given.items()}, "format": fmt}, doseq=True)
+        downloads = {fmt: f"/api/{name}?" + urlencode({**given, "format": fmt}, doseq=True)
                      for fmt in ("csv", "tsv", "json")}
         question = next((i18n.question_text(int(t[2:]), lang) for t in query.header.get("tags") or []
                          if str(t).startswith("cq") and str(t)[2:].isdigit()), "")
@@ -517,4 +515,4 @@ def _wants_html(request: HttpRequest) -> bool:
     return "text/html" in accept and not request.query_params.get("format")
 
 
-__all__ = ["create_app", "Settings", "RESULT_TYPES"]
+__all__ = ["create_app", "Settings"]

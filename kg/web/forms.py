@@ -13,7 +13,6 @@ from kg.queries.engine import select
 from kg.queries.labels import Labels
 from kg.queries.results import Result, prefixed
 from kg.queries.run import bindings_for, defaults
-from kg.queries.search import KINDS
 from kg.queries.terms import expand, insert_values
 from kg.namespaces import PREFIXES
 from kg.web.entity import href
@@ -165,4 +164,4 @@ def result_table(store, result: Result, lang: str) -> dict:
     return {"columns": result.variables, "rows": rows, "capped": getattr(result, "capped", False)}
 
 
-__all__ = ["form_fields", "run_stored", "result_table", "KINDS"]
+__all__ = ["form_fields", "run_stored", "result_table"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import QueryError
-from kg.queries.stored import _IRI, _WITHOUT_LITERALS, calls_service, dataset_clauses, query_form
+from kg.queries.stored import _IRI, _WITHOUT_LITERALS, calls_service, dataset_clauses, query_form, refuse_outside_graphs
 
 #: Result formats of SELECT and ASK: short name -> media type.
 RESULT_TYPES = {
@@ -91,7 +91,7 @@ def choose_format(form: str, accept: str | None, asked: str | None = None) -> st
     return min(ranked)[2] if ranked else next(iter(allowed))
 
 
-def check(request: Request, graphs: set[str]) -> None:
+def check(request: Request, graphs) -> None:
     """Refuse what the endpoint never runs: an update, SERVICE, and a FROM or FROM NAMED (in the text or in
     the protocol's parameters) that names something other than one of the store's ``graphs``.
 
@@ -110,11 +110,8 @@ def check(request: Request, graphs: set[str]) -> None:
         raise QueryError("SERVICE is refused: this endpoint answers from its own store and calls no other endpoint"
                          + ("" if found else " (the word SERVICE appears where this server cannot check it; "
                                              "write the query without it)"))
-    for iri in dataset_clauses(request.text) + request.default_graphs + request.named_graphs:
-        if iri not in graphs:
-            raise QueryError(f"FROM <{iri}> is not a graph of this store: FROM and FROM NAMED may name only the "
-                             "store's own graphs (listed at /.well-known/void); this endpoint reads no file and "
-                             "fetches nothing")
+    refuse_outside_graphs(dataset_clauses(request.text) + request.default_graphs + request.named_graphs, graphs,
+                          " (listed at /.well-known/void); this endpoint reads no file and fetches nothing")
 
 
 # --- writing the answer --------------------------------------------------------------------------
