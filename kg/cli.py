@@ -109,16 +109,19 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    if args.root:
+    named = ("--root", args.root) if args.root else ("KG_HOME", Path(os.environ["KG_HOME"])) \
+        if os.environ.get("KG_HOME") else None
+    if named:
+        option, root = named
         try:
-            is_project = (args.root / "ontology").is_dir()
+            is_project = any((root / "ontology").glob("*.ttl"))
         except OSError as exc:  # a name too long, a loop of links
-            print(f"Error: --root {str(args.root)[:60]}...: {exc.strerror}; give the folder that holds ontology/, "
+            print(f"Error: {option} {str(root)[:60]}...: {exc.strerror}; give the folder that holds ontology/, "
                   "data/, shapes/ and queries/", file=sys.stderr)
             return 2
         if not is_project:
-            print(f"Error: {args.root}: not a project folder (it has no ontology/); give the folder that holds "
-                  "ontology/, data/, shapes/ and queries/", file=sys.stderr)
+            print(f"Error: {option} {str(root)[:200]}: not a project folder (it has no ontology/*.ttl); give the "
+                  "folder that holds ontology/, data/, shapes/ and queries/", file=sys.stderr)
             return 2
     before = os.environ.get("KG_HOME")
     if args.root:

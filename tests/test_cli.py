@@ -64,7 +64,7 @@ def test_parser_lists_every_command():
 
 def test_a_folder_that_is_not_a_project_is_exit_2(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "validate"]) == 2
-    assert capsys.readouterr().err == (f"Error: {tmp_path}: not a project folder (it has no ontology/); give the "
+    assert capsys.readouterr().err == (f"Error: --root {tmp_path}: not a project folder (it has no ontology/*.ttl); give the "
                                        "folder that holds ontology/, data/, shapes/ and queries/\n")
 
 

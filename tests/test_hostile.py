@@ -294,6 +294,7 @@ def test_validating_a_file_without_triples_is_an_error(tmp_path, name, content, 
 
 def test_validating_a_project_without_data_is_an_error(tmp_path, capsys):
     (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "core.ttl").write_text("", encoding="utf-8")
     assert main(["--root", str(tmp_path), "validate"]) == 2
     assert "has no curated data" in capsys.readouterr().err
 
@@ -513,3 +514,30 @@ def test_a_complete_build_lists_its_outputs_and_an_interrupted_one_leaves_no_man
     if process.returncode != 0:  # stopped before the end: nothing vouches for a mix of old and new files
         assert not (out / "build-manifest.json").exists()
     assert list(out.glob(".*.tmp")) == []
+
+
+# --- the table: every hostile command line, run as a user runs it ----------------------------------------
+
+from hostile_table import CASES, leftovers, run_all  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, {o.case.name: o for o in run_all(folder)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.category}: {c.name[:50]}" for c in CASES])
+def test_each_hostile_command_line_ends_in_a_clear_error(case, outcomes):
+    outcome = outcomes[1][case.name]
+    assert outcome.code is not None, f"no answer within the table's {outcome.seconds:.0f} s"
+    assert "Traceback" not in outcome.stderr
+    assert outcome.code == 2, outcome.stderr[-400:]
+    assert case.says in outcome.stderr, outcome.stderr[-400:]
+    assert len(outcome.stderr) < 2000  # long inputs are not echoed whole
+    assert outcome.requests == [], "the listener was contacted"
+    assert "SECRET-7f3a" not in outcome.stderr + outcome.stdout, "a file nobody named was read"
+
+
+def test_the_hostile_table_leaves_no_temporary_file(outcomes):
+    assert leftovers(outcomes[0]) == []

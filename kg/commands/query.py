@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.graph.files import require_file
 from kg.queries.labels import LANGUAGES, Labels
 from kg.queries.run import open_target, run_query
 from kg.queries.stored import adhoc_query, read_query, stored_query
@@ -98,15 +99,14 @@ def run(args) -> int:
         query = stored_query(args.name)
     elif args.file:
         path = Path(args.file)
+        require_file(path, "a .rq file")
         try:
-            text = path.read_text(encoding="utf-8") if path.is_file() else None
+            text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); "
                              "save the query as UTF-8") from None
         except OSError as exc:
             raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-        if text is None:
-            raise InputError(f"{path}: no such file; give the path of a .rq file")
         query = read_query(path) if text.lstrip().startswith("#+") else adhoc_query(text, str(path))
     else:
         query = adhoc_query(args.execute)

@@ -27,12 +27,23 @@ EXAMPLES = """examples:
   kg validate --format json -o build/validation.json"""
 
 
+def _count(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of 0 or more")
+    return int(text)
+
+
 def add_arguments(parser):
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="Turtle or TriG files to validate instead of the project's data")
     parser.add_argument("--format", choices=["text", "json", "turtle"], default="text",
                         help="report format (default: text); turtle is a SHACL validation report graph")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument("--limit", type=_count, default=100, metavar="N",
+                        help="the text report lists at most N findings of each severity and counts the rest "
+                             "(default: 100; 0 lists them all; json and turtle always hold all)")
     parser.add_argument("--shacl-engine", choices=["auto", "pyshacl", "turbo"], default="auto",
                         help="SHACL engine: pyshacl (the reference), turbo (pyshacl-turbo, the same findings, several "
                              "times faster on large graphs), auto (turbo when installed and the shapes suit it; default)")
@@ -42,7 +53,7 @@ def run(args) -> int:
     report = validate(args.files or None, Project(), engine=args.shacl_engine)
     if report.note:
         print(f"* {report.note}", file=sys.stderr)
-    text = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[args.format]()
+    text = {"text": lambda: report.to_text(args.limit), "json": report.to_json, "turtle": report.to_turtle}[args.format]()
     if args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}: {'conforms' if report.conforms else 'does not conform'}", file=sys.stderr)

@@ -59,6 +59,35 @@ class Project:
         return self.root / "build"
 
 
+def require_file(path: Path, what: str = "a Turtle or TriG file") -> None:
+    """Raise an ``InputError`` that says why ``path`` is not a readable file: missing, a folder, a link to
+    nothing or a loop of links, or unreadable."""
+    import os
+
+    try:
+        if path.is_file() and os.access(path, os.R_OK):
+            return
+        is_dir = path.is_dir()
+        link = path.is_symlink()
+    except OSError as exc:  # a name too long, a loop of links
+        raise InputError(f"{str(path)[:200]}: cannot be read ({exc.strerror}); give the path of {what}") from None
+    if link:
+        try:
+            path.resolve(strict=True)
+            why = "is a link to something that is not a file"
+        except FileNotFoundError:
+            why = "is a symbolic link to a file that does not exist"
+        except (RuntimeError, OSError):
+            why = "is a symbolic link in a loop"
+    elif is_dir:
+        why = "is a folder"
+    elif path.exists():
+        why = "cannot be read (permission denied)" if path.is_file() else "is not a regular file"
+    else:
+        why = "no such file"
+    raise InputError(f"{str(path)[:200]}: {why}; give the path of {what}")
+
+
 def rdf_format(path: Path) -> str:
     """The rdflib parser name for ``path``, from its suffix.
 
@@ -80,26 +109,57 @@ def _relative(path: Path, root: Path | None = None) -> str:
         return str(path)
 
 
-def refuse_xml_entities(path: Path) -> None:
-    """Refuse an RDF/XML file that declares DTD entities: they can expand without bound (a file of a few
-    hundred bytes into gigabytes), and RDF never needs them.
+XML_DEPTH_LIMIT = 512  # elements inside elements; real RDF/XML stays far below, and parsers slow down past it
+
+
+def check_rdf_xml(path: Path) -> None:
+    """Refuse an RDF/XML file that declares DTD entities or nests elements deeper than ``XML_DEPTH_LIMIT``.
+
+    Entities can expand without bound (a file of a few hundred bytes into gigabytes) and RDF never needs
+    them; nesting 100,000 deep makes the RDF/XML parsers take minutes.
 
     >>> import tempfile
     >>> bomb = Path(tempfile.mkdtemp()) / "x.rdf"
     >>> _ = bomb.write_text('<?xml version="1.0"?>\\n<!DOCTYPE r [\\n<!ENTITY a "aaaa">\\n]>\\n<r>&a;</r>')
-    >>> refuse_xml_entities(bomb)
+    >>> check_rdf_xml(bomb)
     Traceback (most recent call last):
     kg.errors.ParseError: ...x.rdf line 3: declares a DTD entity (<!ENTITY ...>), which RDF/XML never needs and which can expand without bound; write the value out in full instead
     """
     import re
+    from xml.parsers import expat
 
     with open(path, "rb") as handle:
         head = handle.read(1 << 20)  # entities are declared in the prolog, before the first element
-    match = re.search(rb"<!ENTITY\b", head)
-    if match:
-        line = head.count(b"\n", 0, match.start()) + 1
-        raise ParseError(_relative(path), line, "declares a DTD entity (<!ENTITY ...>), which RDF/XML never needs "
-                                                "and which can expand without bound; write the value out in full instead")
+        match = re.search(rb"<!ENTITY\b", head)
+        if match:
+            line = head.count(b"\n", 0, match.start()) + 1
+            raise ParseError(_relative(path), line, "declares a DTD entity (<!ENTITY ...>), which RDF/XML never "
+                                                    "needs and which can expand without bound; write the value out "
+                                                    "in full instead")
+        handle.seek(0)
+        parser = expat.ParserCreate()
+        depth = 0
+
+        def start(_name, _attrs):
+            nonlocal depth
+            depth += 1
+            if depth > XML_DEPTH_LIMIT:
+                raise ParseError(_relative(path), parser.CurrentLineNumber,
+                                 f"nests elements more than {XML_DEPTH_LIMIT} deep, which no RDF/XML needs and "
+                                 "which the parsers take minutes over; flatten the descriptions (give nested "
+                                 "nodes an rdf:about or rdf:nodeID and describe them at the top level)")
+
+        def end(_name):
+            nonlocal depth
+            depth -= 1
+
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        try:
+            parser.ParseFile(handle)
+        except expat.ExpatError as exc:
+            raise ParseError(_relative(path), exc.lineno, f"is not well-formed XML: "
+                                                          f"{expat.ErrorString(exc.code)} (column {exc.offset + 1}); "
+                                                          "fix the RDF/XML there") from None
 
 
 def _outside_context(node) -> str | None:
@@ -120,6 +180,52 @@ def _outside_context(node) -> str | None:
                     return found
         elif isinstance(value, (dict, list)):
             found = _outside_context(value)
+            if found:
+                return found
+    return None
+
+
+_JSONLD_KINDS = {  # keyword: (the JSON types its value may have, what to write instead)
+    "@context": ((dict, list, type(None)), "an object written inline"),
+    "@id": ((str,), "a string (an IRI or a blank node label)"),
+    "@language": ((str,), "a language tag string such as \"vi\""),
+    "@graph": ((dict, list), "an object or an array of objects"),
+    "@reverse": ((dict,), "an object"),
+    "@index": ((str,), "a string"),
+}
+
+
+def _jsonld_fault(node, where: str = "$") -> str | None:
+    """Where a JSON-LD document gives a keyword a value of the wrong JSON type, and what to write, or None.
+
+    rdflib's reader fails on such documents with messages about its own internals, or reads them silently
+    (an ``@value`` that is an object); this check names the place instead.
+
+    >>> _jsonld_fault({"@context": 5, "@id": "urn:a"})
+    '$.@context is a number; write an object written inline'
+    >>> _jsonld_fault([{"@id": "urn:a", "urn:p": [{"@value": {"x": 1}}]}])
+    '$[0].urn:p[0].@value is an object; write a string, number, boolean or null (or give "@type": "@json")'
+    """
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+             float: "a number", type(None): "null"}
+    if isinstance(node, list):
+        return next((found for i, item in enumerate(node) if (found := _jsonld_fault(item, f"{where}[{i}]"))), None)
+    if not isinstance(node, dict):
+        return None
+    for key, value in node.items():
+        here = f"{where}.{key}"
+        if key in _JSONLD_KINDS and not isinstance(value, _JSONLD_KINDS[key][0]):
+            return f"{here} is {names.get(type(value), 'a value')}; write {_JSONLD_KINDS[key][1]}"
+        if key == "@type" and not (isinstance(value, str) or
+                                   (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            return f"{here} is {names.get(type(value), 'a value')}; write an IRI string or an array of them"
+        if key == "@value" and isinstance(value, (dict, list)) and node.get("@type") != "@json":
+            return (f"{here} is {names[type(value)]}; write a string, number, boolean or null "
+                    '(or give "@type": "@json")')
+        if key == "@context":
+            continue  # term definitions have their own grammar, which the reader checks
+        if isinstance(value, (dict, list)):
+            found = _jsonld_fault(value, here)
             if found:
                 return found
     return None
@@ -152,17 +258,19 @@ def read_jsonld(path: Path) -> str:
         raise ParseError(_relative(path), None, f"its @context refers to {outside[:200]!r}, another document, which is "
                                                 "never fetched or read; write the context inline (an object under "
                                                 "\"@context\") instead")
+    fault = _jsonld_fault(data)
+    if fault:
+        raise ParseError(_relative(path), None, f"is not valid JSON-LD: {fault[:300]}")
     return text
 
 
 def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> None:
     """Parse ``path`` into ``target``; a syntax error becomes a ``ParseError`` with file and line."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; give the path of a Turtle or TriG file")
+    require_file(path)
     fmt = fmt or rdf_format(path)
     if fmt == "xml":
-        refuse_xml_entities(path)
+        check_rdf_xml(path)
     try:
         if fmt == "json-ld":
             target.parse(data=read_jsonld(path), format=fmt, publicID=path.resolve().as_uri())
@@ -172,7 +280,15 @@ def parse_into(target: Graph | Dataset, path: Path, fmt: str | None = None) -> N
         raise
     except BadSyntax as exc:
         raise ParseError(_relative(path), exc.lines + 1, f"syntax error: {exc._why}; fix the {fmt} syntax there") from None
-    except Exception as exc:  # other parsers (JSON-LD, RDF/XML) raise their own types
+    except (AttributeError, TypeError, KeyError, IndexError, UnboundLocalError, ValueError) as exc:
+        if fmt != "json-ld":
+            line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
+            raise ParseError(_relative(path), line, f"cannot be parsed as {fmt}: {exc}") from None
+        # the JSON-LD reader fails with messages about its own variables on documents it cannot follow
+        raise ParseError(_relative(path), None, "is not JSON-LD that can be read: the reader could not follow its "
+                                                f"structure ({type(exc).__name__}); check its keywords against the "
+                                                "JSON-LD 1.1 syntax (https://www.w3.org/TR/json-ld11/)") from None
+    except Exception as exc:  # other parsers (RDF/XML) raise their own types
         line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
         raise ParseError(_relative(path), line, f"cannot be parsed as {fmt}: {exc}") from None
 

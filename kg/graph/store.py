@@ -42,7 +42,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.errors import InputError, ParseError
-from kg.graph.files import ONTOLOGY_GRAPH, Project, parse_into, rdf_format, refuse_xml_entities
+from kg.graph.files import ONTOLOGY_GRAPH, Project, check_rdf_xml, parse_into, rdf_format, require_file
 from kg.graph.search_labels import SEARCH_GRAPH, fold
 from kg.namespaces import HKG, ID, LABEL_PROPERTIES, bind_prefixes
 
@@ -139,8 +139,7 @@ def source_files(project: Project, files: Iterable[Path] | None = None, ontology
     if ontology:
         out += [SourceFile(p, _relative(p, project.root), "turtle", str(ONTOLOGY_GRAPH)) for p in project.ontology_files]
     for path in (project.data_files if files is None else [Path(f) for f in files]):
-        if not path.is_file():
-            raise InputError(f"{path}: no such file; give the path of a Turtle or TriG file")
+        require_file(path)
         fmt = rdf_format(path)
         to_graph = None if fmt in ("trig", "nquads") else path.resolve().as_uri()
         out.append(SourceFile(path, _relative(path, project.root), fmt, to_graph))
@@ -159,7 +158,7 @@ def _quads(source: SourceFile, graphs: set[str]) -> Iterator[ox.Quad]:
             yield ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), target)
         return
     if source.fmt == "xml":
-        refuse_xml_entities(source.path)
+        check_rdf_xml(source.path)
     # triples of a Turtle file, and those outside any graph block of a TriG file, go into a graph of their own
     default = ox.NamedNode(source.to_graph or base)
     try:
@@ -185,8 +184,9 @@ def _raise_parse_error(source: SourceFile, exc: SyntaxError):
     if source.fmt in ("turtle", "trig"):
         try:
             parse_into(Dataset() if source.fmt == "trig" else Graph(), source.path, source.fmt)
-        except ParseError:
-            raise
+        except ParseError as found:
+            if found.line:  # rdflib's message where it names the line; otherwise Oxigraph's, which always does
+                raise
     line = getattr(exc, "lineno", None)
     raise ParseError(source.key, line, f"syntax error: {exc.msg if hasattr(exc, 'msg') else exc}; "
                                        f"fix the {source.fmt} syntax there") from None

@@ -320,9 +320,14 @@ def adhoc_query(text: str, source: str = "<query>") -> StoredQuery:
     if problem is not None:
         from rdflib.plugins.sparql import prepareQuery
 
+        half = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+        if half:
+            raise QueryError(f"{source}: the SPARQL does not parse: {half.group()} is half of a UTF-16 surrogate "
+                             "pair, not a character; write the character itself, or its code point as \\UXXXXXXXX")
         try:  # parse the user's own text again, so that line and column point into it
             prepareQuery(text, initNs={p: str(ns) for p, ns in PREFIXES.items()})
-            reason = problem
+            added = missing.count("\n")  # Oxigraph's position counts the prefixes added above
+            reason = re.sub(r"\bat (\d+):(\d+)", lambda m: f"at line {int(m[1]) - added}, column {m[2]}", problem)
         except Exception as exc:
             reason = str(exc)
         raise QueryError(f"{source}: the SPARQL does not parse: {reason}")

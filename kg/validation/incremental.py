@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -175,7 +174,7 @@ class Cache:
 
 
 def _as_dict(finding: Finding) -> dict:
-    return asdict(finding)
+    return dict(vars(finding))  # its fields are plain strings and numbers: no deep copy as asdict makes
 
 
 def shacl_incremental(store: GraphStore, shapes: Graph, ontology: Graph, engine: str, project: Project,

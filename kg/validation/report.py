@@ -7,7 +7,7 @@ JSON or a SHACL validation report graph.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -64,8 +64,11 @@ class Report:
     def keys(self) -> set[tuple[str, str | None, str]]:
         return {f.key() for f in self.findings}
 
-    def to_text(self) -> str:
-        """Findings grouped by severity, IRIs as prefixed names, then a one-line verdict."""
+    def to_text(self, limit: int = 0) -> str:
+        """Findings grouped by severity, IRIs as prefixed names, then a one-line verdict.
+
+        With ``limit``, each severity lists its first ``limit`` findings and says how many more there are.
+        """
         names = bind_prefixes(Graph()).namespace_manager
         short = lambda text: names.normalizeUri(URIRef(text)) if text and text.startswith("http") else text  # noqa: E731
         lines = []
@@ -74,13 +77,16 @@ class Report:
             if not group:
                 continue
             lines.append(f"{severity} ({len(group)})")
-            for f in group:
+            for f in group[:limit or None]:
                 where = f"{f.file}:{f.line}" if f.file else "(not found in the data files)"
                 label = f' "{f.label}"' if f.label else ""
                 lines.append(f"  {where}  {short(f.focus)}{label}")
                 path = f"{short(f.path)}: " if f.path else ""
                 value = f" (value: {f.value})" if f.value else ""
                 lines.append(f"    {path}{f.message}{value} [{short(f.component)}]")
+            if limit and len(group) > limit:
+                lines.append(f"  ... and {len(group) - limit} more of this severity; give --limit 0 to list them "
+                             "all, or --format json for a report other tools read")
             lines.append("")
         verdict = "conforms" if self.conforms else "does not conform"
         lines.append(f"{self.count('Violation')} violations, {self.count('Warning')} warnings, "
@@ -89,7 +95,7 @@ class Report:
 
     def to_json(self) -> str:
         body = {"conforms": self.conforms, "triples": self.triples,
-                "findings": [asdict(f) for f in sorted(self.findings, key=Finding.sort_key)]}
+                "findings": [dict(vars(f)) for f in sorted(self.findings, key=Finding.sort_key)]}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
     def to_graph(self) -> Graph:

@@ -5,7 +5,7 @@ Each finding also names the file and line where its focus node is defined.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -129,6 +129,5 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
     located = []
     for f in findings:
         where = index.locate(f.focus) if not f.focus.startswith("_:") else None
-        located.append(Finding(**{**asdict(f), "file": where[0] if where else None,
-                                  "line": where[1] if where else None}))
+        located.append(replace(f, file=where[0], line=where[1]) if where else f)
     return Report(findings=located, triples=target.data_triples(), note=note)
