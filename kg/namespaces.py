@@ -30,6 +30,11 @@ UNIT = Namespace(BASE + "id/concept/unit/")
 APPROX = Namespace(BASE + "id/concept/approximation/")
 HCLASS = Namespace(BASE + "id/concept/hospital-class/")
 METRIC = Namespace(BASE + "id/metric/")
+REF = Namespace(BASE + "id/referral/")
+GROUP = Namespace(BASE + "id/group/")
+SHARE = Namespace(BASE + "id/concept/share/")
+CASEMIX = Namespace(BASE + "id/concept/case-mix/")
+TREND = Namespace(BASE + "id/concept/referral-trend/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -61,6 +66,11 @@ PREFIXES: dict[str, Namespace] = {
     "approx": APPROX,
     "hclass": HCLASS,
     "metric": METRIC,
+    "ref": REF,
+    "group": GROUP,
+    "share": SHARE,
+    "casemix": CASEMIX,
+    "trend": TREND,
     "org": ORG,
     "schema": SCHEMA,
     "skos": SKOS,
