@@ -1,0 +1,309 @@
+"""The referral network: patients sent up the lines, beside the support that flows down.
+
+``queries/network-referrals.rq`` gives one row per referral flow and sender. The *referral
+network* is a ``DiGraph`` with an edge sender -> receiver for each pair (several flows
+between the same two make one edge). An unnamed group of referrers or patients (an
+``hkg:InstitutionGroup`` or ``hkg:PatientGroup``) is a node of its own kind, never merged
+into an institution, and is counted apart.
+
+Edge ``weight`` is the stated volume: the value, or the midpoint of a range, with ``volume_min``
+and ``volume_max`` kept as attributes; a flow whose source gives no number has weight 0 and
+``volume_stated`` False, so that sums count only what the sources state. A volume that
+counts every patient received, of whom the source says only "most" were referred
+(``share``), bounds the referral from above; the share is kept on the edge.
+
+Measures (:func:`referral_measures`):
+
+- ``in_strength`` (load) and ``out_strength`` (dependence): summed stated volumes;
+- ``origin_share``: for each receiver, the share of its stated load by the province of the
+  sender ("not stated" when the source gives none);
+- ``centralisation``: Freeman's centralisation of in-strength, sum(max - s) / ((n - 1) max):
+  1 when one node receives every stated patient, 0 when all receive alike;
+- ``reciprocity``: pairs where A supports B while B refers patients to A (the line system
+  working as intended), between institutions, and between areas (support from an
+  institution of area X to area Y, referral from area Y to a receiver in area X);
+- ``retention``: for each province, the share of the stated volume its senders send that
+  stays in the province; only flows whose volume and both provinces are stated count.
+
+Snapshots follow the support network's rule: a flow with a stated start and end is in force
+between them; one known only by the date it was reported counts from that date; an undated
+flow does not limit the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import networkx as nx
+
+from kg.dates import parse_date
+from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.namespaces import HKG
+from kg.network.projection import _rows, local_name, stored_query
+
+REFERRALS_QUERY = "network-referrals.rq"
+GROUP_KINDS = {str(HKG.InstitutionGroup): "InstitutionGroup", str(HKG.PatientGroup): "PatientGroup"}
+NOT_STATED = "not stated"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One referral flow and sender, as a row of ``network-referrals.rq``."""
+
+    iri: str
+    sender: str
+    receiver: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    approximate: bool | None = None
+    share: str | None = None
+    start: str | None = None
+    end: str | None = None
+    reported: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def volume(self) -> float | None:
+        """The stated number of patients: the value, or the midpoint of the range; None when none is stated.
+
+        >>> Flow("urn:f", "urn:a", "urn:b", low=12000, high=13000).volume
+        12500.0
+        """
+        if self.value is not None:
+            return self.value
+        if self.low is not None and self.high is not None:
+            return (self.low + self.high) / 2
+        return None
+
+    def in_force(self, day: date) -> bool:
+        """True when the flow counts on ``day``: between its start and end, or from the date it was reported.
+
+        >>> flow = Flow("urn:f", "urn:a", "urn:b", reported="2023-05-05")
+        >>> flow.in_force(date(2023, 5, 4)), flow.in_force(date(2023, 5, 5)), Flow("urn:f", "urn:a", "urn:b").in_force(date(1990, 1, 1))
+        (False, True, True)
+        """
+        text = day.isoformat()
+        start, end = (self.start or self.reported or "")[:10], (self.end or "")[:10]
+        return ((not start or start.startswith("--") or start <= text[:len(start)])
+                and (not end or end.startswith("--") or text[:len(end)] <= end))
+
+
+def _number(value) -> float | None:
+    return float(value.toPython()) if value is not None else None
+
+
+def read_flows(target, project: Project | None = None) -> tuple[list[Flow], dict[str, dict]]:
+    """The flows of ``target`` and the attributes of every node they join (institutions and groups)."""
+    flows, nodes = [], {}
+    for row in _rows(target, stored_query(REFERRALS_QUERY, project)):
+        text = {k: (str(v) if v is not None else None) for k, v in row.items()}
+        flows.append(Flow(
+            iri=text["flow"], sender=text["sender"], receiver=text["receiver"], value=_number(row.get("value")),
+            low=_number(row.get("min")), high=_number(row.get("max")), unit=text.get("unit"),
+            approximate=row["approximate"].toPython() is True if row.get("approximate") is not None else None,
+            share=text.get("share"), start=text.get("start"), end=text.get("end"), reported=text.get("reportedOn"),
+            sources=tuple((text.get("sources") or "").split())))
+        for side in ("sender", "receiver"):
+            kind = GROUP_KINDS.get(text.get(f"{side}Kind") or "", "Institution")
+            nodes[text[side]] = {
+                "label_en": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),
+                "label_vi": text.get(f"{side}Vi") or text.get(f"{side}En") or local_name(text[side]),
+                "kind": kind, "group": kind != "Institution",
+                "area": text.get(f"{side}Area"),
+                "area_en": text.get(f"{side}AreaEn"), "area_vi": text.get(f"{side}AreaVi"),
+            }
+    return flows, nodes
+
+
+def referral_network(flows: list[Flow], nodes: dict[str, dict]) -> nx.DiGraph:
+    """The directed network sender -> receiver, weighted by stated volume (see the module's notes)."""
+    graph = nx.DiGraph(name="referral network")
+    for flow in flows:
+        for end in (flow.sender, flow.receiver):
+            if end not in graph:
+                graph.add_node(end, **nodes.get(end, {"label_en": local_name(end), "label_vi": local_name(end),
+                                                      "kind": "Institution", "group": False}))
+        if graph.has_edge(flow.sender, flow.receiver):
+            edge = graph.edges[flow.sender, flow.receiver]
+        else:
+            graph.add_edge(flow.sender, flow.receiver, weight=0.0, volume_stated=False, volume_min=None,
+                           volume_max=None, approximate=None, share=None, flows=[], sources=[])
+            edge = graph.edges[flow.sender, flow.receiver]
+        edge["flows"].append(flow.iri)
+        edge["sources"] = sorted(set(edge["sources"]) | set(flow.sources))
+        if flow.volume is not None:
+            edge["weight"] += flow.volume
+            edge["volume_stated"] = True
+            low = flow.low if flow.low is not None else flow.value
+            high = flow.high if flow.high is not None else flow.value
+            edge["volume_min"] = (edge["volume_min"] or 0.0) + low
+            edge["volume_max"] = (edge["volume_max"] or 0.0) + high
+            edge["approximate"] = bool(edge["approximate"]) or bool(flow.approximate)
+        if flow.share:
+            edge["share"] = local_name(flow.share)
+    return graph
+
+
+@dataclass
+class ReferralProjection:
+    """The flows and nodes of one snapshot (``as_of`` None: every flow whatever its dates)."""
+
+    flows: list[Flow]
+    nodes: dict[str, dict]
+    as_of: date | None = None
+
+    @cached_property
+    def network(self) -> nx.DiGraph:
+        return referral_network(self.flows, self.nodes)
+
+
+def project_referrals(target=None, as_of: date | str | None = None, project: Project | None = None,
+                      flows: list[Flow] | None = None, nodes: dict[str, dict] | None = None) -> ReferralProjection:
+    """Run ``network-referrals.rq`` on ``target`` (default: the project's store), or filter given ``flows``
+    to the snapshot ``as_of`` in memory."""
+    project = project or Project()
+    as_of = parse_date(as_of) if as_of is not None else None
+    if flows is None or nodes is None:
+        flows, nodes = read_flows(target if target is not None else open_store(project), project)
+    if as_of is not None:
+        flows = [f for f in flows if f.in_force(as_of)]
+    return ReferralProjection(flows, nodes, as_of)
+
+
+# --- measures -------------------------------------------------------------------------------------
+
+def in_strength(graph: nx.DiGraph) -> dict[str, float]:
+    """Stated patients received by each node (its load).
+
+    >>> g = nx.DiGraph(); g.add_edge("a", "c", weight=10.0); g.add_edge("b", "c", weight=5.0)
+    >>> in_strength(g)["c"], in_strength(g)["a"]
+    (15.0, 0.0)
+    """
+    return {n: float(sum(d["weight"] for _, _, d in graph.in_edges(n, data=True))) for n in graph}
+
+
+def out_strength(graph: nx.DiGraph) -> dict[str, float]:
+    """Stated patients sent by each node (its dependence on others)."""
+    return {n: float(sum(d["weight"] for _, _, d in graph.out_edges(n, data=True))) for n in graph}
+
+
+def origin_share(graph: nx.DiGraph) -> dict[str, dict[str, float]]:
+    """For each receiver with a stated load, the share of that load by the sender's area ("not stated" if none).
+
+    >>> g = nx.DiGraph(); g.add_node("a", area="urn:p"); g.add_node("b"); g.add_edge("a", "c", weight=30.0)
+    >>> g.add_edge("b", "c", weight=10.0); origin_share(g)
+    {'c': {'not stated': 0.25, 'urn:p': 0.75}}
+    """
+    shares = {}
+    for node in graph:
+        by_area: dict[str, float] = {}
+        for sender, _, data in graph.in_edges(node, data=True):
+            if data["weight"]:
+                area = graph.nodes[sender].get("area") or NOT_STATED
+                by_area[area] = by_area.get(area, 0.0) + data["weight"]
+        total = sum(by_area.values())
+        if total:
+            shares[node] = {area: value / total for area, value in sorted(by_area.items())}
+    return shares
+
+
+def centralisation(graph: nx.DiGraph) -> float | None:
+    """Freeman's centralisation of in-strength: 1 when one node receives every stated patient, 0 when all alike;
+    None with fewer than two nodes or no stated volume.
+
+    >>> star = nx.DiGraph([("a", "c", {"weight": 5.0}), ("b", "c", {"weight": 5.0})])
+    >>> centralisation(star)
+    1.0
+    """
+    load = in_strength(graph)
+    top = max(load.values(), default=0.0)
+    if len(load) < 2 or not top:
+        return None
+    return sum(top - s for s in load.values()) / ((len(load) - 1) * top)
+
+
+def _area_of(graph: nx.Graph, node: str, fallback: dict[str, dict] | None = None) -> str | None:
+    attrs = graph.nodes[node] if node in graph else (fallback or {}).get(node, {})
+    return attrs.get("area") or attrs.get("province")
+
+
+def reciprocity(referral: nx.DiGraph, support: nx.DiGraph) -> list[dict]:
+    """Pairs where one side supports the other while the other refers patients to it.
+
+    ``level`` is "institution" (A supports B, B refers to A) or "area" (an institution of area
+    X supports one of area Y, or area Y itself, while a sender of Y refers to a receiver in X).
+    Support edges carry the supported node's province (institutions) or are areas themselves.
+
+    >>> s = nx.DiGraph([("bm", "lc")]); s.nodes["bm"]["province"] = "hn"; s.nodes["lc"]["province"] = "lc-p"
+    >>> r = nx.DiGraph([("lc", "bm", {"weight": 0.0})]); r.nodes["lc"]["area"] = "lc-p"; r.nodes["bm"]["area"] = "hn"
+    >>> [(p["level"], p["supporter"], p["supported"]) for p in reciprocity(r, s)]
+    [('area', 'hn', 'lc-p'), ('institution', 'bm', 'lc')]
+    """
+    pairs = []
+    for sender, receiver in referral.edges():
+        if support.has_edge(receiver, sender):
+            pairs.append({"level": "institution", "supporter": receiver, "supported": sender,
+                          "flows": referral.edges[sender, receiver]["flows"] if "flows" in referral.edges[sender, receiver] else []})
+    support_areas = set()
+    for a, b in support.edges():
+        from_area = _area_of(support, a)
+        to_area = _area_of(support, b) or (b if support.nodes[b].get("kind") in (None, "area") else None)
+        if from_area and to_area and from_area != to_area:
+            support_areas.add((from_area, to_area))
+    seen = set()
+    for sender, receiver in referral.edges():
+        pair = (_area_of(referral, receiver), _area_of(referral, sender))
+        if None not in pair and pair[0] != pair[1] and pair in support_areas and pair not in seen:
+            seen.add(pair)
+            pairs.append({"level": "area", "supporter": pair[0], "supported": pair[1],
+                          "flows": sorted(f for s, r, d in referral.edges(data=True)
+                                          if (_area_of(referral, r), _area_of(referral, s)) == pair
+                                          for f in d.get("flows", []))})
+    return sorted(pairs, key=lambda p: (p["level"], p["supporter"], p["supported"]))
+
+
+def retention(graph: nx.DiGraph) -> dict[str, float]:
+    """For each province whose senders send a stated volume to receivers of a stated province, the share that
+    stays inside it.
+
+    >>> g = nx.DiGraph(); g.add_nodes_from([("a", {"area": "p"}), ("b", {"area": "p"}), ("c", {"area": "q"})])
+    >>> g.add_edge("a", "b", weight=30.0); g.add_edge("a", "c", weight=10.0); retention(g)
+    {'p': 0.75}
+    """
+    sent: dict[str, float] = {}
+    kept: dict[str, float] = {}
+    for sender, receiver, data in graph.edges(data=True):
+        origin, destination = _area_of(graph, sender), _area_of(graph, receiver)
+        if data["weight"] and origin and destination:
+            sent[origin] = sent.get(origin, 0.0) + data["weight"]
+            kept[origin] = kept.get(origin, 0.0) + (data["weight"] if origin == destination else 0.0)
+    return {area: kept[area] / total for area, total in sorted(sent.items()) if total}
+
+
+@dataclass
+class ReferralMeasures:
+    """Every referral measure of one snapshot."""
+
+    in_strength: dict[str, float]
+    out_strength: dict[str, float]
+    origin_share: dict[str, dict[str, float]]
+    centralisation: float | None
+    reciprocity: list[dict]
+    retention: dict[str, float]
+    groups: list[str] = field(default_factory=list)
+
+
+def referral_measures(projection: ReferralProjection, support: nx.DiGraph | None = None) -> ReferralMeasures:
+    """The measures of the module's notes on ``projection``; ``support`` is the support network of the same
+    snapshot, for reciprocity (none given: no pairs)."""
+    graph = projection.network
+    return ReferralMeasures(
+        in_strength=in_strength(graph), out_strength=out_strength(graph), origin_share=origin_share(graph),
+        centralisation=centralisation(graph), reciprocity=reciprocity(graph, support if support is not None
+                                                                       else nx.DiGraph()),
+        retention=retention(graph), groups=sorted(n for n, d in graph.nodes(data=True) if d.get("group")))
