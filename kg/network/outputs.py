@@ -14,6 +14,7 @@ from kg.network.files import annotated, write_network
 from kg.network.measures import MAIN_MEASURES, compute_measures
 from kg.network.metrics import add_metrics
 from kg.network.projection import project_network
+from kg.network.referral import project_referrals, referral_measures, referral_metrics_graph
 from kg.network.report import summary
 
 
@@ -29,18 +30,34 @@ def write_outputs(target, out: Path, project: Project | None = None) -> str:
     projection = project_network(target, project=project)
     results = compute_measures(projection)
     analysis = time.perf_counter() - clock
+    clock = time.perf_counter()
+    referrals = project_referrals(target, project=project)
+    referral = referral_measures(referrals, projection.support)
+    referral_seconds = time.perf_counter() - clock
     metrics = Dataset()
     add_metrics(metrics, results, projection)
+    built = referral_metrics_graph(referral, referrals)
+    into = metrics.graph(built.identifier)
+    for triple in built:
+        into.add(triple)
     write_atomic(out / "network-metrics.trig", trig(metrics))
     write_network(annotated(projection.cooperation, results), "graphml", out / "network.graphml")
+    write_network(referrals.network, "graphml", out / "referral.graphml")
     words = {lang: vocabulary_words(target, lang) for lang in ("vi", "en")}
     seconds = {}
     for name, lang in (("network.html", "vi"), ("network-en.html", "en"), ("network.png", "vi"),
                        ("network-en.png", "en")):
         _, seconds[name] = visualise(out / name, lang=lang, projection=projection, words=words[lang])
     text = summary(projection, results, MAIN_MEASURES, top=5, lang="en")
+    graph = referrals.network
+    load = max(referral.in_strength.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0.0))
+    text += (f"Referral network: {len(referrals.flows)} flows, {graph.number_of_nodes()} nodes "
+             f"({len(referral.groups)} unnamed groups), "
+             f"{sum(1 for _, _, d in graph.edges(data=True) if d['volume_stated'])} with a stated volume"
+             + (f"; heaviest load {graph.nodes[load[0]]['label_en']} ({load[1]:,.0f} patients as stated)" if load[1] else "")
+             + f"; {len(referral.reciprocity)} support-and-referral pairs ('kg referrals' for the rest)\n")
     return (text + f"Network files: network.html, network-en.html (offline page), network.png, network-en.png, "
-            f"network.graphml, network-metrics.trig beside them\n"
-            f"Network timing: projection and measures {analysis:.2f} s; page {seconds['network.html']:.1f} s (vi), "
+            f"network.graphml, referral.graphml, network-metrics.trig beside them\n"
+            f"Network timing: projection and measures {analysis:.2f} s (referrals {referral_seconds:.2f} s); page {seconds['network.html']:.1f} s (vi), "
             f"{seconds['network-en.html']:.1f} s (en); picture {seconds['network.png']:.1f} s (vi), "
             f"{seconds['network-en.png']:.1f} s (en)\n")

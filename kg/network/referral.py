@@ -16,7 +16,7 @@ Measures (:func:`referral_measures`):
 
 - ``in_strength`` (load) and ``out_strength`` (dependence): summed stated volumes;
 - ``origin_share``: for each receiver, the share of its stated load by the province of the
-  sender ("not stated" when the source gives none);
+  sender (its area when that lies in no province; "not stated" when the source gives none);
 - ``centralisation``: Freeman's centralisation of in-strength, sum(max - s) / ((n - 1) max):
   1 when one node receives every stated patient, 0 when all receive alike;
 - ``reciprocity``: pairs where A supports B while B refers patients to A (the line system
@@ -111,10 +111,11 @@ def read_flows(target, project: Project | None = None) -> tuple[list[Flow], dict
         for side in ("sender", "receiver"):
             kind = GROUP_KINDS.get(text.get(f"{side}Kind") or "", "Institution")
             nodes[text[side]] = {
+                "label": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),  # GEXF and GraphML viewers
                 "label_en": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),
                 "label_vi": text.get(f"{side}Vi") or text.get(f"{side}En") or local_name(text[side]),
                 "kind": kind, "group": kind != "Institution",
-                "area": text.get(f"{side}Area"),
+                "area": text.get(f"{side}Area"), "province": text.get(f"{side}Province"),
                 "area_en": text.get(f"{side}AreaEn"), "area_vi": text.get(f"{side}AreaVi"),
             }
     return flows, nodes
@@ -204,7 +205,7 @@ def origin_share(graph: nx.DiGraph) -> dict[str, dict[str, float]]:
         by_area: dict[str, float] = {}
         for sender, _, data in graph.in_edges(node, data=True):
             if data["weight"]:
-                area = graph.nodes[sender].get("area") or NOT_STATED
+                area = _area_of(graph, sender) or NOT_STATED
                 by_area[area] = by_area.get(area, 0.0) + data["weight"]
         total = sum(by_area.values())
         if total:
@@ -227,9 +228,11 @@ def centralisation(graph: nx.DiGraph) -> float | None:
     return sum(top - s for s in load.values()) / ((len(load) - 1) * top)
 
 
-def _area_of(graph: nx.Graph, node: str, fallback: dict[str, dict] | None = None) -> str | None:
-    attrs = graph.nodes[node] if node in graph else (fallback or {}).get(node, {})
-    return attrs.get("area") or attrs.get("province")
+def _area_of(graph: nx.Graph, node: str) -> str | None:
+    """The province of ``node`` where known (else its own area): what origin shares, retention and reciprocity
+    compare."""
+    attrs = graph.nodes[node]
+    return attrs.get("province") or attrs.get("area")
 
 
 def reciprocity(referral: nx.DiGraph, support: nx.DiGraph) -> list[dict]:
@@ -307,3 +310,98 @@ def referral_measures(projection: ReferralProjection, support: nx.DiGraph | None
         centralisation=centralisation(graph), reciprocity=reciprocity(graph, support if support is not None
                                                                        else nx.DiGraph()),
         retention=retention(graph), groups=sorted(n for n, d in graph.nodes(data=True) if d.get("group")))
+
+
+# --- measures as RDF ------------------------------------------------------------------------------
+
+def referral_metrics_graph(measures: ReferralMeasures, projection: ReferralProjection, started=None, ended=None):
+    """The referral measures as RDF in ``graph:metrics/referral`` (``graph:metrics/referral/YYYY-MM-DD`` for a
+    snapshot), with the vocabulary of the support network's measures (``ontology/metrics.ttl``)."""
+    from datetime import datetime, timezone
+
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+    from kg.namespaces import GRAPH, METRIC, bind_prefixes
+    from kg.network.metrics import _decimal, _time
+
+    slug = projection.as_of.isoformat() if projection.as_of else "all"
+    graph = bind_prefixes(Graph(identifier=GRAPH["metrics/referral" if slug == "all" else f"metrics/referral/{slug}"]))
+    graph.add((graph.identifier, RDF.type, PROV.Bundle))
+    graph.add((graph.identifier, SKOS.note, Literal(
+        "Referral network measures computed by 'kg referrals'; regenerated on every build, never curated.", lang="en")))
+    moment = started or datetime.now(timezone.utc)
+
+    def analysis(measure: str):
+        node = METRIC[f"analysis/referral/{slug}/{measure}"]
+        graph.add((node, RDF.type, HKG.NetworkAnalysis))
+        graph.add((node, RDFS.label, Literal(f"{measure} on the referral network ({slug})", lang="en")))
+        graph.add((node, HKG.analysedMeasure, METRIC[f"referral-{measure}"]))
+        graph.add((node, HKG.analysedNetwork, METRIC["referral-network"]))
+        if projection.as_of:
+            graph.add((node, HKG.snapshotDate, Literal(projection.as_of.isoformat(), datatype=XSD.date)))
+        graph.add((node, PROV.startedAtTime, _time(moment)))
+        graph.add((node, PROV.endedAtTime, _time(ended or moment)))
+        return node
+
+    def value(measure: str, run, key: str, number, **about):
+        item = METRIC[f"value/referral/{slug}/{measure}/{key}"]
+        graph.add((item, RDF.type, HKG.MetricValue))
+        graph.add((item, PROV.wasGeneratedBy, run))
+        graph.add((item, HKG.metricValue, _decimal(number)))
+        for prop, target in about.items():
+            graph.add((item, HKG[prop], URIRef(target)))
+
+    for measure, values in (("in-strength", measures.in_strength), ("out-strength", measures.out_strength)):
+        run = analysis(measure)
+        for node, number in sorted(values.items()):
+            value(measure, run, local_name(node), number, measuredNode=node)
+    run = analysis("origin-share")
+    for node, shares in sorted(measures.origin_share.items()):
+        for area, number in shares.items():
+            key = f"{local_name(node)}--{local_name(area) if area != NOT_STATED else 'not-stated'}"
+            value("origin-share", run, key, number, measuredNode=node,
+                  **({"measuredArea": area} if area != NOT_STATED else {}))
+    run = analysis("centralisation")
+    if measures.centralisation is not None:
+        value("centralisation", run, "network", measures.centralisation)
+    run = analysis("reciprocity")
+    for pair in measures.reciprocity:
+        key = f"{pair['level']}--{local_name(pair['supporter'])}--{local_name(pair['supported'])}"
+        item_about = ({"linkEnd": pair["supporter"]} if pair["level"] == "institution" else {"measuredArea": pair["supporter"]})
+        value("reciprocity", run, key, 1, **item_about)
+        item = METRIC[f"value/referral/{slug}/reciprocity/{key}"]
+        graph.add((item, HKG.linkEnd if pair["level"] == "institution" else HKG.measuredArea, URIRef(pair["supported"])))
+    run = analysis("retention")
+    for area, number in sorted(measures.retention.items()):
+        value("retention", run, local_name(area), number, measuredArea=area)
+    return graph
+
+
+def _stated(edge: dict) -> str:
+    """How a stated volume reads: "about 12,000-13,000, most referred".
+
+    >>> _stated({"volume_min": 12000.0, "volume_max": 13000.0, "approximate": True, "share": "most"})
+    'about 12,000-13,000, most referred'
+    """
+    low, high = edge.get("volume_min"), edge.get("volume_max")
+    text = f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"
+    return ("about " if edge.get("approximate") else "") + text + (f", {edge['share']} referred" if edge.get("share") else "")
+
+
+def referral_rows(projection: ReferralProjection, measures: ReferralMeasures, lang: str = "en",
+                  top: int = 0) -> list[dict]:
+    """The nodes of the referral network ranked by load then dependence, with labels, kind and area."""
+    graph = projection.network
+    rows = []
+    for node, attrs in graph.nodes(data=True):
+        stated = "; ".join(_stated(d) for _, _, d in sorted(graph.in_edges(node, data=True)) if d.get("volume_stated"))
+        rows.append({"iri": node, "node": attrs.get(f"label_{lang}") or local_name(node), "kind": attrs.get("kind"),
+                     "area": attrs.get(f"area_{lang}") or "", "load": measures.in_strength.get(node, 0.0),
+                     "dependence": measures.out_strength.get(node, 0.0),
+                     "flows_in": graph.in_degree(node), "flows_out": graph.out_degree(node),
+                     "stated": stated})
+    rows.sort(key=lambda r: (-r["load"], -r["dependence"], -r["flows_in"], r["node"], r["iri"]))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows[:top or None]
