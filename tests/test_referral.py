@@ -45,8 +45,9 @@ def test_the_projection_has_one_edge_per_pair_weighted_by_stated_volume(small):
         (B, A): 100.0, (D, B): 50.0, (E, B): 30.0, (G, B): 20.0, (H, C): 10.0,
         (str(GROUP["patients-of-q"]), A): 0.0, (str(GROUP["like-b"]), A): 0.0}
     edge = graph.edges[D, B]
-    assert (edge["volume_min"], edge["volume_max"], edge["approximate"], edge["share"], edge["volume_stated"]) == \
-        (40.0, 60.0, True, "most", True)
+    assert (edge["volume_min"], edge["volume_max"], edge["approximate"], edge["share"], edge["volume_stated"],
+            edge["upper_bound"]) == (40.0, 60.0, True, "most", True, True)  # "most": the figure bounds the referrals
+    assert graph.edges[B, A]["upper_bound"] is False
     assert graph.edges[str(GROUP["patients-of-q"]), A]["volume_stated"] is False
 
 
@@ -64,7 +65,7 @@ def test_load_dependence_origins_centralisation_and_retention_by_hand(small):
     assert {n: v for n, v in measures.in_strength.items() if v} == {A: 100.0, B: 100.0, C: 10.0}
     assert {n: v for n, v in measures.out_strength.items() if v} == {B: 100.0, D: 50.0, E: 30.0, G: 20.0, H: 10.0}
     assert measures.origin_share == {A: {P: 1.0}, B: {P: 0.8, Q: 0.2}, C: {P: 1.0}}  # D's town lies in P
-    assert measures.centralisation == pytest.approx(690 / 800)  # loads 100, 100, 10 and six 0 on nine nodes
+    assert measures.centralisation == pytest.approx(90 / 200)  # over the receivers A, B, C: loads 100, 100, 10
     assert measures.retention == {P: 1.0, Q: 0.0}  # B to A does not count: A's province is not stated
     assert measures.groups == [str(GROUP["like-b"]), str(GROUP["patients-of-q"])]
 
@@ -73,11 +74,22 @@ def test_reciprocity_finds_the_pairs_where_support_goes_down_and_patients_come_u
     pairs = referral_measures(small[1], small[2].support).reciprocity
     assert [(p["level"], p["supporter"], p["supported"]) for p in pairs] == [
         ("institution", A, B), ("institution", B, D), ("institution", B, E)]
+    assert all(p["trends"] == [] for p in pairs)
 
 
 def test_centralisation_is_undefined_without_a_stated_volume():
-    assert centralisation(nx.DiGraph([("a", "b", {"weight": 0.0})])) is None
-    assert centralisation(nx.DiGraph([("a", "b", {"weight": 3.0}), ("c", "d", {"weight": 3.0})])) == pytest.approx(2 / 3)
+    assert centralisation(nx.DiGraph([("a", "b", {"weight": 0.0}), ("c", "d", {"weight": 0.0})])) is None
+    assert centralisation(nx.DiGraph([("a", "b", {"weight": 3.0})])) is None  # one receiver: nothing to compare
+    assert centralisation(nx.DiGraph([("a", "b", {"weight": 3.0}), ("c", "d", {"weight": 3.0})])) == 0.0
+    assert centralisation(nx.DiGraph([("a", "b", {"weight": 3.0}), ("c", "d", {"weight": 1.0}),
+                                      ("e", "d", {"weight": 0.0})])) == pytest.approx(2 / 3)
+
+
+def test_a_flow_from_a_node_to_itself_is_left_out():
+    from kg.network.referral import Flow, referral_network
+
+    graph = referral_network([Flow("urn:f", "urn:a", "urn:a", value=5.0), Flow("urn:g", "urn:a", "urn:b", value=2.0)], {})
+    assert list(graph.edges(data="weight")) == [("urn:a", "urn:b", 2.0)]
 
 
 @pytest.mark.parametrize("day,flows", [
@@ -97,17 +109,30 @@ def test_the_curated_referrals_project_and_measure_as_the_sources_say(curated):
     referrals, support = curated
     graph = referrals.network
     stroke = str(INST["bach-mai-stroke-center"])
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (8, 4)
+    assert (graph.number_of_nodes(), graph.number_of_edges(), len(referrals.flows)) == (6, 3, 3)
     edge = graph.edges[str(GROUP["hospitals-referring-to-bach-mai-stroke-center"]), stroke]
-    assert (edge["weight"], edge["volume_min"], edge["volume_max"], edge["approximate"], edge["share"]) == \
-        (12500.0, 12000.0, 13000.0, True, "most")
+    assert (edge["weight"], edge["volume_min"], edge["volume_max"], edge["approximate"], edge["share"],
+            edge["upper_bound"]) == (12500.0, 12000.0, 13000.0, True, "most", True)
     measures = referral_measures(referrals, support.support)
     assert {n: v for n, v in measures.in_strength.items() if v} == {stroke: 12500.0}
     assert measures.origin_share == {stroke: {"not stated": 1.0}}
     assert measures.centralisation == 1.0 and measures.retention == {}
-    assert [(p["level"], p["supporter"], p["supported"], p["flows"]) for p in measures.reciprocity] == [
-        ("area", str(AREA["hanoi"]), str(AREA["lao-cai-province-old"]), [str(REF["lao-cai-patients-to-hanoi"])])]
-    assert referral_rows(referrals, measures)[0]["stated"] == "about 12,000-13,000, most referred"
+    assert [(p["level"], p["supporter"], p["supported"], p["flows"], p["trends"]) for p in measures.reciprocity] == [
+        ("province", str(AREA["hanoi"]), str(AREA["lao-cai-province-old"]), [str(REF["lao-cai-patients-to-hanoi"])],
+         ["fewer-referred"])]  # the source says the flow has shrunk: the pair carries it
+    assert referral_rows(referrals, measures)[0]["stated"] == \
+        "at most about 12,000-13,000: the figure counts every patient received, most of them referred"
+
+
+@pytest.mark.parametrize("day,flows", [
+    ("2020-01-01", {"bach-mai-stroke-center-referrals", "lao-cai-patients-to-hanoi", "localities-to-central-level"}),
+    ("2025-06-30", {"bach-mai-stroke-center-referrals", "lao-cai-patients-to-hanoi", "localities-to-central-level"}),
+    ("2025-07-01", {"bach-mai-stroke-center-referrals", "localities-to-central-level"}),  # the old province has ended
+])
+def test_a_curated_flow_lasts_as_long_as_the_area_of_its_side(curated, day, flows):
+    whole = curated[0]
+    shown = project_referrals(None, day, flows=whole.flows, nodes=whole.nodes)
+    assert {f.iri.rsplit("/", 1)[-1] for f in shown.flows} == flows
 
 
 def test_the_measures_are_written_back_as_rdf_in_their_own_graph(small):
@@ -122,7 +147,11 @@ def test_the_measures_are_written_back_as_rdf_in_their_own_graph(small):
           FILTER(?measure != <https://w3id.org/vnhealth/id/metric/referral-reciprocity>)
           FILTER(?value != 0) }""")}
     assert ("referral-in-strength", B, 100.0) in rows and ("referral-retention", P, 1.0) in rows
-    assert [v for m, _, v in rows if m == "referral-centralisation"] == [0.8625]  # 690 / 800, exact in decimal
+    assert [v for m, _, v in rows if m == "referral-centralisation"] == [0.45]
+    ends = {(str(r.s), str(r.r)) for r in graph.query("""
+        PREFIX hkg: <https://w3id.org/vnhealth/def#>
+        SELECT ?s ?r WHERE { ?v hkg:supportingEnd ?s ; hkg:referringEnd ?r }""")}
+    assert ends == {(A, B), (B, D), (B, E)}
     snap = project_referrals(None, "2022-06-01", flows=small[1].flows, nodes=small[1].nodes)
     assert referral_metrics_graph(referral_measures(snap), snap).identifier == GRAPH["metrics/referral/2022-06-01"]
 
@@ -130,9 +159,12 @@ def test_the_measures_are_written_back_as_rdf_in_their_own_graph(small):
 def test_kg_referrals_prints_exports_and_writes_rdf(tmp_path, capsys):
     assert main(["referrals", "--top", "3"]) == 0
     out = capsys.readouterr().out
-    assert "Referral network: 4 flows, 8 nodes (7 unnamed groups), 4 edges, 1 with a stated volume" in out
-    assert "Stroke Center, Bach Mai Hospital  (stated: about 12,000-13,000, most referred)" in out
-    assert "institutions of Hanoi support Lao Cai province (before 1 July 2025)" in out
+    assert "Referral network: 3 flows, 6 nodes (5 unnamed groups), 3 edges, 1 with a stated volume" in out
+    assert "Stroke Center, Bach Mai Hospital  (stated: at most about 12,000-13,000" in out
+    assert ("institutions of Hanoi support Lao Cai province (before 1 July 2025), whose patients go to Hanoi "
+            "(lao-cai-patients-to-hanoi; the source says fewer patients go there now)") in out
+    assert main(["referrals", "--lang", "vi"]) == 0
+    assert "Trung tâm Đột quỵ, Bệnh viện Bạch Mai: không rõ 100%" in capsys.readouterr().out
     assert main(["referrals", "--format", "json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["centralisation"] == 1.0 and body["nodes"][0]["load"] == 12500.0
@@ -140,8 +172,8 @@ def test_kg_referrals_prints_exports_and_writes_rdf(tmp_path, capsys):
         path = tmp_path / f"r.{fmt}"
         assert main(["referrals", "--export", fmt, "-o", str(path)]) == 0
         back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
-        assert (back.number_of_nodes(), back.number_of_edges(), back.is_directed()) == (8, 4, True)
-        assert sorted(d["weight"] for _, _, d in back.edges(data=True)) == [0.0, 0.0, 0.0, 12500.0]
+        assert (back.number_of_nodes(), back.number_of_edges(), back.is_directed()) == (6, 3, True)
+        assert sorted(d["weight"] for _, _, d in back.edges(data=True)) == [0.0, 0.0, 12500.0]
     rdf = tmp_path / "r.trig"
     assert main(["referrals", "--write-rdf", str(rdf)]) == 0
     from rdflib import Dataset

@@ -63,13 +63,26 @@ def _label(attrs: dict, node: str, lang: str) -> str:
     return attrs.get(f"label_{lang}") or local_name(node)
 
 
-def _areas(projection, support) -> dict[str, str]:
-    """Labels of the areas the nodes name, from both networks' attributes."""
+WORDS = {
+    "en": {"not stated": "not stated", "trend": {"fewer-referred": "the source says fewer patients go there now",
+                                                  "less-load": "the source says the load there is lighter now",
+                                                  "severe-cases-treated-locally": "the source says severe cases are "
+                                                                                  "treated locally"}},
+    "vi": {"not stated": "không rõ", "trend": {"fewer-referred": "nguồn cho biết nay ít người bệnh phải chuyển đến hơn",
+                                                "less-load": "nguồn cho biết tuyến này đã được giảm tải",
+                                                "severe-cases-treated-locally": "nguồn cho biết ca nặng được điều trị "
+                                                                                "tại địa phương"}},
+}
+
+
+def _areas(projection, support, lang: str) -> dict[str, str]:
+    """Labels in ``lang`` of the provinces the nodes of both networks name."""
     names = {}
-    for graph, prefix in ((projection.network, "area"), (support, "province")):
+    for graph in (projection.network, support):
         for _, attrs in graph.nodes(data=True):
-            if attrs.get(prefix):
-                names.setdefault(attrs[prefix], attrs.get(f"{prefix}_en") or attrs.get(f"{prefix}_vi"))
+            if attrs.get("province"):
+                names.setdefault(attrs["province"], attrs.get(f"province_{lang}") or attrs.get("province_en")
+                                 or attrs.get("province_vi"))
     return names
 
 
@@ -87,10 +100,12 @@ def report(projection, support, measures, lang: str, top: int) -> str:
         lines.append(f"{row['rank']:>4}  {_number(row['load']):>9}  {_number(row['dependence']):>9}  "
                      f"{row['flows_in']:>3}  {row['flows_out']:>3}  {row['node']}{kind}"
                      + (f"  (stated: {row['stated']})" if row["stated"] else ""))
-    areas = _areas(projection, support)
+    areas = _areas(projection, support, lang)
+    words = WORDS[lang]
+    area = lambda iri: areas.get(iri) or local_name(iri)  # noqa: E731
     lines.append("\nShare of load by origin area:")
     for node, shares in measures.origin_share.items():
-        parts = ", ".join(f"{areas.get(a, local_name(a)) if a != NOT_STATED else NOT_STATED} {v:.0%}"
+        parts = ", ".join(f"{area(a) if a != NOT_STATED else words['not stated']} {v:.0%}"
                           for a, v in shares.items())
         lines.append(f"  {_label(graph.nodes[node], node, lang)}: {parts}")
     if not measures.origin_share:
@@ -100,18 +115,20 @@ def report(projection, support, measures, lang: str, top: int) -> str:
                  "\nCentralisation of the load: not defined (fewer than two nodes, or no stated volume)")
     lines.append("\nSupport returned by referral (A supports B while B refers patients to A):")
     for pair in measures.reciprocity:
+        claims = "".join(f"; {words['trend'].get(t, t)}" for t in pair["trends"])
+        flows = ", ".join(local_name(f) for f in pair["flows"])
         if pair["level"] == "institution":
             lines.append(f"  {_label(support.nodes[pair['supporter']], pair['supporter'], lang)} supports "
-                         f"{_label(support.nodes[pair['supported']], pair['supported'], lang)}, which refers to it")
+                         f"{_label(support.nodes[pair['supported']], pair['supported'], lang)}, which refers patients "
+                         f"to it ({flows}{claims})")
         else:
-            lines.append(f"  institutions of {areas.get(pair['supporter'], local_name(pair['supporter']))} support "
-                         f"{areas.get(pair['supported'], local_name(pair['supported']))}, whose patients are sent there "
-                         f"({', '.join(local_name(f) for f in pair['flows'])})")
+            lines.append(f"  institutions of {area(pair['supporter'])} support {area(pair['supported'])}, whose "
+                         f"patients go to {area(pair['supporter'])} ({flows}{claims})")
     if not measures.reciprocity:
         lines.append("  (none)")
     lines.append("\nReferrals kept in the province:")
-    for area, share in measures.retention.items():
-        lines.append(f"  {areas.get(area, local_name(area))}: {share:.0%}")
+    for province, share in measures.retention.items():
+        lines.append(f"  {area(province)}: {share:.0%}")
     if not measures.retention:
         lines.append("  (no flow states both a volume and the provinces of both sides)")
     return "\n".join(lines) + "\n"

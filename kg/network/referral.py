@@ -9,25 +9,32 @@ into an institution, and is counted apart.
 Edge ``weight`` is the stated volume: the value, or the midpoint of a range, with ``volume_min``
 and ``volume_max`` kept as attributes; a flow whose source gives no number has weight 0 and
 ``volume_stated`` False, so that sums count only what the sources state. A volume that
-counts every patient received, of whom the source says only "most" were referred
-(``share``), bounds the referral from above; the share is kept on the edge.
+counts every patient received, of whom the source says only that "most" were referred
+(``share`` other than "all"), is an upper bound of the referral: the edge says so
+(``upper_bound``), and so does every report that shows it. A flow from a node to itself is
+left out of the network.
 
 Measures (:func:`referral_measures`):
 
 - ``in_strength`` (load) and ``out_strength`` (dependence): summed stated volumes;
 - ``origin_share``: for each receiver, the share of its stated load by the province of the
   sender (its area when that lies in no province; "not stated" when the source gives none);
-- ``centralisation``: Freeman's centralisation of in-strength, sum(max - s) / ((n - 1) max):
-  1 when one node receives every stated patient, 0 when all receive alike;
-- ``reciprocity``: pairs where A supports B while B refers patients to A (the line system
-  working as intended), between institutions, and between areas (support from an
-  institution of area X to area Y, referral from area Y to a receiver in area X);
+- ``centralisation``: Freeman's centralisation of in-strength over the nodes that receive,
+  sum(max - s) / ((n - 1) max): 1 when one receiver takes every stated patient, 0 when all
+  receive alike;
+- ``reciprocity``: pairs where A supports B while B refers patients to A, between
+  institutions (a unit counts for the institution it belongs to) and between provinces
+  (support from an institution of X to one of Y, or to Y itself, while a sender of Y refers
+  to a receiver in X); each pair carries the trends the sources claim for its flows, since a
+  flow that a source says has shrunk is no evidence of the line system at work;
 - ``retention``: for each province, the share of the stated volume its senders send that
-  stays in the province; only flows whose volume and both provinces are stated count.
+  stays in the province (a province and its successor by merger count as one); only flows
+  whose volume and both provinces are stated count.
 
 Snapshots follow the support network's rule: a flow with a stated start and end is in force
-between them; one known only by the date it was reported counts from that date; an undated
-flow does not limit the period.
+between them, and never outside the period in which the areas of its sides existed (a group
+of the patients of a province merged on 1 July 2025 ends on 30 June 2025); a missing date
+does not limit the period. The date a flow was reported is not its start.
 """
 
 from __future__ import annotations
@@ -65,6 +72,9 @@ class Flow:
     start: str | None = None
     end: str | None = None
     reported: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    trends: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
     @property
@@ -80,17 +90,33 @@ class Flow:
             return (self.low + self.high) / 2
         return None
 
-    def in_force(self, day: date) -> bool:
-        """True when the flow counts on ``day``: between its start and end, or from the date it was reported.
+    @property
+    def upper_bound(self) -> bool:
+        """True when the volume counts more than the referred patients (the source gives their share in words).
 
-        >>> flow = Flow("urn:f", "urn:a", "urn:b", reported="2023-05-05")
-        >>> flow.in_force(date(2023, 5, 4)), flow.in_force(date(2023, 5, 5)), Flow("urn:f", "urn:a", "urn:b").in_force(date(1990, 1, 1))
-        (False, True, True)
+        >>> Flow("urn:f", "urn:a", "urn:b", value=5.0, share="https://w3id.org/vnhealth/id/concept/share/most").upper_bound
+        True
+        """
+        return self.volume is not None and bool(self.share) and local_name(self.share) != "all"
+
+    def in_force(self, day: date) -> bool:
+        """True when the flow counts on ``day``: within its stated period and the lifetime of its sides' areas.
+
+        >>> flow = Flow("urn:f", "urn:a", "urn:b", start="2021", valid_until="2025-06-30", reported="2023-05-05")
+        >>> [flow.in_force(date(y, m, d)) for y, m, d in ((2020, 12, 31), (2021, 1, 1), (2025, 6, 30), (2025, 7, 1))]
+        [False, True, True, False]
         """
         text = day.isoformat()
-        start, end = (self.start or self.reported or "")[:10], (self.end or "")[:10]
-        return ((not start or start.startswith("--") or start <= text[:len(start)])
-                and (not end or end.startswith("--") or text[:len(end)] <= end))
+
+        def after(start):
+            start = (start or "")[:10]
+            return not start or start.startswith("--") or start <= text[:len(start)]
+
+        def before(end):
+            end = (end or "")[:10]
+            return not end or end.startswith("--") or text[:len(end)] <= end
+
+        return after(self.start) and after(self.valid_from) and before(self.end) and before(self.valid_until)
 
 
 def _number(value) -> float | None:
@@ -99,32 +125,43 @@ def _number(value) -> float | None:
 
 def read_flows(target, project: Project | None = None) -> tuple[list[Flow], dict[str, dict]]:
     """The flows of ``target`` and the attributes of every node they join (institutions and groups)."""
-    flows, nodes = [], {}
+    flows, nodes = {}, {}
     for row in _rows(target, stored_query(REFERRALS_QUERY, project)):
         text = {k: (str(v) if v is not None else None) for k, v in row.items()}
-        flows.append(Flow(
+        key = (text["flow"], text["sender"], text["receiver"])
+        if key in flows:  # one row per flow and pair; another engine's grouping never counts a flow twice
+            continue
+        flows[key] = Flow(
             iri=text["flow"], sender=text["sender"], receiver=text["receiver"], value=_number(row.get("value")),
             low=_number(row.get("min")), high=_number(row.get("max")), unit=text.get("unit"),
             approximate=row["approximate"].toPython() is True if row.get("approximate") is not None else None,
             share=text.get("share"), start=text.get("start"), end=text.get("end"), reported=text.get("reportedOn"),
-            sources=tuple((text.get("sources") or "").split())))
+            valid_from=text.get("validFrom"), valid_until=text.get("validUntil"),
+            trends=tuple(local_name(t) for t in (text.get("trends") or "").split()),
+            sources=tuple((text.get("sources") or "").split()))
         for side in ("sender", "receiver"):
             kind = GROUP_KINDS.get(text.get(f"{side}Kind") or "", "Institution")
-            nodes[text[side]] = {
-                "label": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),  # GEXF and GraphML viewers
+            attrs = nodes.setdefault(text[side], {})
+            attrs.update({k: v for k, v in {
+                "label": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),  # for GEXF, GraphML
                 "label_en": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),
                 "label_vi": text.get(f"{side}Vi") or text.get(f"{side}En") or local_name(text[side]),
                 "kind": kind, "group": kind != "Institution",
                 "area": text.get(f"{side}Area"), "province": text.get(f"{side}Province"),
-                "area_en": text.get(f"{side}AreaEn"), "area_vi": text.get(f"{side}AreaVi"),
-            }
-    return flows, nodes
+                "province_now": text.get(f"{side}ProvinceNow"),
+                "province_en": text.get(f"{side}ProvinceEn"), "province_vi": text.get(f"{side}ProvinceVi"),
+            }.items() if v is not None or k not in attrs})
+        if text.get("receiverParent"):
+            nodes[text["receiver"]]["unit_of"] = text["receiverParent"]
+    return list(flows.values()), nodes
 
 
 def referral_network(flows: list[Flow], nodes: dict[str, dict]) -> nx.DiGraph:
     """The directed network sender -> receiver, weighted by stated volume (see the module's notes)."""
     graph = nx.DiGraph(name="referral network")
     for flow in flows:
+        if flow.sender == flow.receiver:
+            continue
         for end in (flow.sender, flow.receiver):
             if end not in graph:
                 graph.add_node(end, **nodes.get(end, {"label_en": local_name(end), "label_vi": local_name(end),
@@ -133,10 +170,12 @@ def referral_network(flows: list[Flow], nodes: dict[str, dict]) -> nx.DiGraph:
             edge = graph.edges[flow.sender, flow.receiver]
         else:
             graph.add_edge(flow.sender, flow.receiver, weight=0.0, volume_stated=False, volume_min=None,
-                           volume_max=None, approximate=None, share=None, flows=[], sources=[])
+                           volume_max=None, approximate=None, share=None, upper_bound=False, flows=[], trends=[],
+                           sources=[])
             edge = graph.edges[flow.sender, flow.receiver]
         edge["flows"].append(flow.iri)
         edge["sources"] = sorted(set(edge["sources"]) | set(flow.sources))
+        edge["trends"] = sorted(set(edge["trends"]) | set(flow.trends))
         if flow.volume is not None:
             edge["weight"] += flow.volume
             edge["volume_stated"] = True
@@ -145,6 +184,7 @@ def referral_network(flows: list[Flow], nodes: dict[str, dict]) -> nx.DiGraph:
             edge["volume_min"] = (edge["volume_min"] or 0.0) + low
             edge["volume_max"] = (edge["volume_max"] or 0.0) + high
             edge["approximate"] = bool(edge["approximate"]) or bool(flow.approximate)
+            edge["upper_bound"] = edge["upper_bound"] or flow.upper_bound
         if flow.share:
             edge["share"] = local_name(flow.share)
     return graph
@@ -214,14 +254,15 @@ def origin_share(graph: nx.DiGraph) -> dict[str, dict[str, float]]:
 
 
 def centralisation(graph: nx.DiGraph) -> float | None:
-    """Freeman's centralisation of in-strength: 1 when one node receives every stated patient, 0 when all alike;
-    None with fewer than two nodes or no stated volume.
+    """Freeman's centralisation of in-strength over the nodes that receive: 1 when one receiver takes every
+    stated patient, 0 when all receive alike; None with fewer than two receivers or no stated volume.
 
-    >>> star = nx.DiGraph([("a", "c", {"weight": 5.0}), ("b", "c", {"weight": 5.0})])
-    >>> centralisation(star)
+    >>> centralisation(nx.DiGraph([("a", "c", {"weight": 5.0}), ("b", "d", {"weight": 5.0})]))
+    0.0
+    >>> centralisation(nx.DiGraph([("a", "c", {"weight": 5.0}), ("b", "d", {"weight": 0.0})]))
     1.0
     """
-    load = in_strength(graph)
+    load = {n: s for n, s in in_strength(graph).items() if graph.in_degree(n)}
     top = max(load.values(), default=0.0)
     if len(load) < 2 or not top:
         return None
@@ -229,8 +270,7 @@ def centralisation(graph: nx.DiGraph) -> float | None:
 
 
 def _area_of(graph: nx.Graph, node: str) -> str | None:
-    """The province of ``node`` where known (else its own area): what origin shares, retention and reciprocity
-    compare."""
+    """The province of ``node`` where known (else its own area): what origin shares and reciprocity compare."""
     attrs = graph.nodes[node]
     return attrs.get("province") or attrs.get("area")
 
@@ -238,41 +278,45 @@ def _area_of(graph: nx.Graph, node: str) -> str | None:
 def reciprocity(referral: nx.DiGraph, support: nx.DiGraph) -> list[dict]:
     """Pairs where one side supports the other while the other refers patients to it.
 
-    ``level`` is "institution" (A supports B, B refers to A) or "area" (an institution of area
-    X supports one of area Y, or area Y itself, while a sender of Y refers to a receiver in X).
-    Support edges carry the supported node's province (institutions) or are areas themselves.
+    ``level`` is "institution" (A supports B, B refers to A or to a unit of A) or "province" (an
+    institution of X supports one of Y, or Y itself, while a sender of Y refers to a receiver in X).
+    A support node without attributes counts as an area only when the referral network names it as a
+    province or area. ``trends`` are what the sources claim for the pair's flows.
 
     >>> s = nx.DiGraph([("bm", "lc")]); s.nodes["bm"]["province"] = "hn"; s.nodes["lc"]["province"] = "lc-p"
-    >>> r = nx.DiGraph([("lc", "bm", {"weight": 0.0})]); r.nodes["lc"]["area"] = "lc-p"; r.nodes["bm"]["area"] = "hn"
+    >>> r = nx.DiGraph([("lc", "bm", {"weight": 0.0, "flows": ["f"], "trends": []})])
+    >>> r.nodes["lc"]["area"] = "lc-p"; r.nodes["bm"]["area"] = "hn"
     >>> [(p["level"], p["supporter"], p["supported"]) for p in reciprocity(r, s)]
-    [('area', 'hn', 'lc-p'), ('institution', 'bm', 'lc')]
+    [('institution', 'bm', 'lc'), ('province', 'hn', 'lc-p')]
     """
     pairs = []
-    for sender, receiver in referral.edges():
-        if support.has_edge(receiver, sender):
-            pairs.append({"level": "institution", "supporter": receiver, "supported": sender,
-                          "flows": referral.edges[sender, receiver]["flows"] if "flows" in referral.edges[sender, receiver] else []})
-    support_areas = set()
+    for sender, receiver, data in referral.edges(data=True):
+        for supporter in dict.fromkeys((receiver, referral.nodes[receiver].get("unit_of"))):
+            if supporter and support.has_edge(supporter, sender):
+                pairs.append({"level": "institution", "supporter": supporter, "supported": sender,
+                              "flows": list(data.get("flows", [])), "trends": list(data.get("trends", []))})
+    areas = {a for _, d in referral.nodes(data=True) for a in (d.get("province"), d.get("area")) if a}
+    support_pairs = set()
     for a, b in support.edges():
-        from_area = _area_of(support, a)
-        to_area = _area_of(support, b) or (b if support.nodes[b].get("kind") in (None, "area") else None)
+        from_area = support.nodes[a].get("province")
+        to_area = support.nodes[b].get("province") or (b if b in areas and not support.nodes[b] else None)
         if from_area and to_area and from_area != to_area:
-            support_areas.add((from_area, to_area))
-    seen = set()
-    for sender, receiver in referral.edges():
+            support_pairs.add((from_area, to_area))
+    found: dict[tuple[str, str], dict] = {}
+    for sender, receiver, data in referral.edges(data=True):
         pair = (_area_of(referral, receiver), _area_of(referral, sender))
-        if None not in pair and pair[0] != pair[1] and pair in support_areas and pair not in seen:
-            seen.add(pair)
-            pairs.append({"level": "area", "supporter": pair[0], "supported": pair[1],
-                          "flows": sorted(f for s, r, d in referral.edges(data=True)
-                                          if (_area_of(referral, r), _area_of(referral, s)) == pair
-                                          for f in d.get("flows", []))})
+        if None not in pair and pair[0] != pair[1] and pair in support_pairs:
+            entry = found.setdefault(pair, {"level": "province", "supporter": pair[0], "supported": pair[1],
+                                            "flows": [], "trends": []})
+            entry["flows"] = sorted(set(entry["flows"]) | set(data.get("flows", [])))
+            entry["trends"] = sorted(set(entry["trends"]) | set(data.get("trends", [])))
+    pairs += found.values()
     return sorted(pairs, key=lambda p: (p["level"], p["supporter"], p["supported"]))
 
 
 def retention(graph: nx.DiGraph) -> dict[str, float]:
     """For each province whose senders send a stated volume to receivers of a stated province, the share that
-    stays inside it.
+    stays inside it (a province and its successor by merger are one).
 
     >>> g = nx.DiGraph(); g.add_nodes_from([("a", {"area": "p"}), ("b", {"area": "p"}), ("c", {"area": "q"})])
     >>> g.add_edge("a", "b", weight=30.0); g.add_edge("a", "c", weight=10.0); retention(g)
@@ -280,8 +324,9 @@ def retention(graph: nx.DiGraph) -> dict[str, float]:
     """
     sent: dict[str, float] = {}
     kept: dict[str, float] = {}
+    now = lambda node: graph.nodes[node].get("province_now") or _area_of(graph, node)  # noqa: E731
     for sender, receiver, data in graph.edges(data=True):
-        origin, destination = _area_of(graph, sender), _area_of(graph, receiver)
+        origin, destination = now(sender), now(receiver)
         if data["weight"] and origin and destination:
             sent[origin] = sent.get(origin, 0.0) + data["weight"]
             kept[origin] = kept.get(origin, 0.0) + (data["weight"] if origin == destination else 0.0)
@@ -368,10 +413,7 @@ def referral_metrics_graph(measures: ReferralMeasures, projection: ReferralProje
     run = analysis("reciprocity")
     for pair in measures.reciprocity:
         key = f"{pair['level']}--{local_name(pair['supporter'])}--{local_name(pair['supported'])}"
-        item_about = ({"linkEnd": pair["supporter"]} if pair["level"] == "institution" else {"measuredArea": pair["supporter"]})
-        value("reciprocity", run, key, 1, **item_about)
-        item = METRIC[f"value/referral/{slug}/reciprocity/{key}"]
-        graph.add((item, HKG.linkEnd if pair["level"] == "institution" else HKG.measuredArea, URIRef(pair["supported"])))
+        value("reciprocity", run, key, 1, supportingEnd=pair["supporter"], referringEnd=pair["supported"])
     run = analysis("retention")
     for area, number in sorted(measures.retention.items()):
         value("retention", run, local_name(area), number, measuredArea=area)
@@ -379,14 +421,16 @@ def referral_metrics_graph(measures: ReferralMeasures, projection: ReferralProje
 
 
 def _stated(edge: dict) -> str:
-    """How a stated volume reads: "about 12,000-13,000, most referred".
+    """How a stated volume reads.
 
-    >>> _stated({"volume_min": 12000.0, "volume_max": 13000.0, "approximate": True, "share": "most"})
-    'about 12,000-13,000, most referred'
+    >>> _stated({"volume_min": 12000.0, "volume_max": 13000.0, "approximate": True, "share": "most", "upper_bound": True})
+    'at most about 12,000-13,000: the figure counts every patient received, most of them referred'
     """
     low, high = edge.get("volume_min"), edge.get("volume_max")
-    text = f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}"
-    return ("about " if edge.get("approximate") else "") + text + (f", {edge['share']} referred" if edge.get("share") else "")
+    text = ("about " if edge.get("approximate") else "") + (f"{low:,.0f}" if low == high else f"{low:,.0f}-{high:,.0f}")
+    if edge.get("upper_bound"):
+        return f"at most {text}: the figure counts every patient received, {edge['share']} of them referred"
+    return text
 
 
 def referral_rows(projection: ReferralProjection, measures: ReferralMeasures, lang: str = "en",
