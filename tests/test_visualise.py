@@ -26,13 +26,15 @@ import networkx as nx
 import pytest
 
 from kg.cli import main
-from kg.namespaces import INST
+from kg.namespaces import GROUP, INST
 from kg.network.projection import cooperation_network, project_network
 from kg.graph.files import Project, load_dataset
 from kg.network.picture import missing_glyphs
-from kg.network.style import tier_of, tiered_layout
+from kg.network.style import combined_network, referral_tiers, referral_width, tier_of, tiered_layout
 from kg.network.draw import visualise, vocabulary_words
 from kg.network.page import page_data, write_page
+from kg.network.projection import fold
+from kg.network.referral import ReferralProjection, project_referrals
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -286,8 +288,10 @@ def test_screenshot_is_not_blank(browser, tmp_path):
 
 def test_planner_finds_bach_mai_without_diacritics_and_what_it_supports(browser):
     browser.evaluate("document.getElementById('search').value = 'bach mai'; kg.search().length")
-    assert browser.evaluate("[...document.querySelectorAll('#results button')].map(b => b.textContent)") == \
-        ["Bệnh viện Bạch Mai"]
+    found = browser.evaluate("[...document.querySelectorAll('#results button')].map(b => b.textContent)")
+    # the hospital first; the nodes of the referral layer named after it (its stroke centre, unnamed groups) after it
+    assert found[0] == "Bệnh viện Bạch Mai" and "Trung tâm Đột quỵ, Bệnh viện Bạch Mai" in found
+    assert all("bach mai" in fold(text) for text in found)
     browser.evaluate("document.querySelector('#results button').click()")
     assert browser.evaluate("kg.network.getSelectedNodes()") == [str(INST["bach-mai-hospital"])]
     supports = browser.evaluate("[...document.querySelectorAll('#details-supports li')].map(l => l.textContent)")
@@ -303,7 +307,8 @@ def test_snapshot_selector_hides_links_not_in_force(browser, curated):
                      "document.getElementById('snapshot').dispatchEvent(new Event('change'))")
     shown = set(browser.evaluate("kg.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
     expected = project_network(curated, "2023-01-01", include_planned=True, project=Project(ROOT)).cooperation
-    assert shown == set(expected)
+    referral = project_referrals(curated, "2023-01-01", project=Project(ROOT)).network  # the referral layer's nodes
+    assert shown == set(expected) | set(referral)
     bach_mai, lao_cai_old = str(INST["bach-mai-hospital"]), str(INST["lao-cai-peoples-committee-old"])
     assert lao_cai_old not in shown  # the 2021-2022 memorandum has ended
     assert bach_mai in shown
@@ -360,12 +365,15 @@ INSIDE = """(() => {
 })()"""
 
 
-def test_default_view_has_legible_labels_and_every_node_inside_with_padding(laptop):
+def test_default_view_has_legible_labels_and_every_node_inside_with_padding(laptop, curated):
     font = laptop.evaluate("Math.min(...kg.nodes.get().map(n => (n.font && n.font.size) || 14)) * kg.network.getScale()")
     assert font >= 12, f"labels are {font:.1f} px high on screen"
     assert laptop.evaluate("kg.labelPixels()") == pytest.approx(font)
     margins = laptop.evaluate(INSIDE)
-    assert len(margins) == 25
+    support = set(project_network(curated, project=Project(ROOT), include_planned=True).cooperation)
+    referral = set(project_referrals(curated, project=Project(ROOT)).network)
+    assert len(support) == 25 and referral - support  # the referral layer adds nodes of its own
+    assert len(margins) == len(support | referral)
     worst = min(margins, key=lambda m: m[1])
     assert worst[1] >= 10, f"{worst[0]} (with its label) is {worst[1]:.0f} px from the edge of the canvas"
 
@@ -424,5 +432,264 @@ def test_entity_base_links_the_chosen_institution_to_its_page(tmp_path, curated)
         assert link == ["/id/org/bach-mai-hospital", "Bach Mai Hospital", "Open the page of this institution"]
         assert chrome.evaluate("kg.entityHref('https://example.org/id/org/x')") is None
         assert chrome.evaluate("kg.entityHref('https://w3id.org/vnhealth/')") is None
+        # written without referrals: no referral layer to switch, the support layer's switch still there
+        assert chrome.evaluate("[document.getElementById('layer-referral-row').offsetParent === null, "
+                               "document.getElementById('layer-support-row').offsetParent !== null]") == [True, True]
     finally:
         chrome.close()
+
+
+# --- the referral layer -----------------------------------------------------------------------------
+
+STROKE_CENTER = str(INST["bach-mai-stroke-center"])
+STROKE_REFERRERS = str(GROUP["hospitals-referring-to-bach-mai-stroke-center"])
+REFERRAL_RGB = (0xD5, 0x5E, 0x00)  # EDGE_COLOURS["referral"], vermillion
+
+
+@pytest.fixture(scope="module")
+def referrals(curated):
+    """The referral network of the curated graph, every flow, with the levels the graph states."""
+    return project_referrals(curated, project=Project(ROOT))
+
+
+def _ordered(network: nx.DiGraph) -> list:
+    return sorted(network.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))
+
+
+def test_referral_tiers_go_by_level_then_kind_then_what_a_node_is_connected_to():
+    support = nx.Graph([("hospital", "station")])
+    nx.set_node_attributes(support, {"hospital": {"level": "provincial", "label_en": "Hospital"},
+                                     "station": {"level": "commune", "label_en": "Station"}})
+    referral = nx.DiGraph([("patients", "receivers"), ("district-group", "hospital"), ("senders", "centre"),
+                           ("station", "hospital")])
+    nx.set_node_attributes(referral, {
+        "patients": {"kind": "PatientGroup", "group": True, "label_en": "Hospital"},  # a group named like an institution
+        "receivers": {"kind": "InstitutionGroup", "group": True},
+        "district-group": {"kind": "InstitutionGroup", "group": True, "level": "district"},
+        "senders": {"kind": "InstitutionGroup", "group": True},
+        "centre": {"kind": "Institution", "group": False, "level": "central"},
+        "hospital": {"kind": "Institution", "group": False}, "station": {"kind": "Institution", "group": False}})
+    assert referral_tiers(referral, support) == {"centre": 0, "district-group": 2, "hospital": 1, "patients": 3,
+                                                  "receivers": 2, "senders": 1, "station": 3}
+    graph = combined_network(support, referral)
+    assert sorted(graph) == ["centre", "district-group", "hospital", "patients", "receivers", "senders", "station"]
+    assert graph.nodes["hospital"]["layers"] == ["support", "referral"]
+    assert graph.nodes["patients"]["layers"] == ["referral"]
+    assert graph.nodes["hospital"]["level"] == "provincial"  # the support network's node, drawn once
+    assert [tier_of(graph.nodes[n]) for n in ("patients", "receivers", "centre")] == [3, 2, 0]
+
+
+def test_referral_widths_follow_the_square_root_of_the_stated_volume():
+    width = lambda n: referral_width({"weight": float(n), "volume_stated": True})  # noqa: E731
+    assert width(100) < width(1000) < width(12500) == pytest.approx(2 + 12500 ** 0.5 / 16, abs=0.01)
+    assert (width(256), width(25600)) == (3.0, 12.0)  # 2 + sqrt(n) / 16: a hundred times the patients, ten times wider
+    assert referral_width({"weight": 0.0, "volume_stated": False}) == 1.5 < width(1)
+    assert width(10 ** 9) == 14.0  # capped
+
+
+def test_page_data_holds_the_referral_edges_with_their_widths_and_the_groups_as_nodes_of_their_own(curated, referrals):
+    project = Project(ROOT)
+    projection = project_network(curated, None, False, project)
+    data = page_data(projection, "vi", "out_degree", "level", None, False, vocabulary_words(curated, "vi"),
+                     referrals=referrals)
+    network = referrals.network
+    edges = {(e["from"], e["to"]): e for e in data["edges"] if e["layer"] == "referral"}
+    assert set(edges) == set(network.edges()) and {e["layer"] for e in data["edges"]} == {"support", "referral"}
+    stroke = edges[(STROKE_REFERRERS, STROKE_CENTER)]
+    assert (stroke["weight"], stroke["min"], stroke["max"], stroke["stated"], stroke["dashed"]) == \
+        (12500.0, 12000.0, 13000.0, True, False)
+    assert stroke["width"] == 8.99
+    assert stroke["volume"] == "khoảng 12.000–13.000 bệnh nhân mỗi năm (tỷ lệ được chuyển đến: phần lớn)"
+    unstated = [edges[(u, v)] for u, v, a in network.edges(data=True) if not a["volume_stated"]]
+    assert unstated and all(e["width"] == 1.5 and e["dashed"] and e["volume"] == "nguồn không nêu con số"
+                            for e in unstated)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    groups = {n: a["kind"] for n, a in network.nodes(data=True) if a["group"]}
+    assert set(groups.values()) == {"InstitutionGroup", "PatientGroup"}
+    for node, kind in groups.items():
+        assert (nodes[node]["group"], nodes[node]["kind"], nodes[node]["layers"]) == (True, kind, ["referral"])
+        assert nodes[node]["shape"] == {"InstitutionGroup": "diamond", "PatientGroup": "triangle"}[kind]
+    assert (nodes[STROKE_CENTER]["shape"], nodes[STROKE_CENTER]["group"]) == ("dot", False)
+    support = set(projection.cooperation) | set(cooperation_network(projection.links, projection.institutions, True))
+    assert set(nodes) == support | set(network)  # every group a node of its own, merged into nothing
+    # tiers: patients at the bottom, the stated levels kept, and every referral goes up the page (y grows down)
+    graph = combined_network(cooperation_network(projection.links, projection.institutions, True), network)
+    assert {tier_of(graph.nodes[n]) for n, k in groups.items() if k == "PatientGroup"} == {3}
+    assert tier_of(graph.nodes[str(GROUP["central-level-hospitals"])]) == tier_of(graph.nodes[STROKE_CENTER]) == 0
+    assert all(tier_of(graph.nodes[v]) < tier_of(graph.nodes[u]) for u, v in network.edges())
+    assert all(nodes[v]["y"] < nodes[u]["y"] for u, v in network.edges())
+    legend = data["referralLegend"]
+    assert legend["note"] == "độ dày nét chuyển tuyến: số người bệnh mỗi năm theo nguồn"
+    assert legend["rows"][1:] == [["1.000 người bệnh mỗi năm", 3.98, False], ["10.000 người bệnh mỗi năm", 8.25, False],
+                                  ["nét đứt: nguồn không nêu con số", 1.5, True]]
+    assert [shape for _, shape in legend["shapes"]] == ["diamond", "triangle"]
+    assert (data["words"]["layer_support"], data["words"]["layer_referral"]) == ("Hỗ trợ", "Chuyển tuyến")
+    assert data["title"] == "Mạng lưới hỗ trợ và chuyển tuyến giữa các cơ sở y tế Việt Nam"
+    # each snapshot keeps the flows in force on its date, by the flows' own rule
+    iris = [f["iri"] for f in data["flows"]]
+    assert iris == sorted({f.iri for f in referrals.flows})
+    for snap in data["snapshots"]:
+        expected = project_referrals(None, snap["date"], flows=referrals.flows, nodes=referrals.nodes)
+        assert [iris[i] for i in snap["flows"]] == sorted({f.iri for f in expected.flows}), snap["date"]
+    assert any(len(s["flows"]) < len(iris) for s in data["snapshots"])  # some flow is not in force on some date
+
+
+def test_page_without_referrals_has_no_referral_layer(curated):
+    projection = project_network(curated, None, False, Project(ROOT))
+    data = page_data(projection, "en", "out_degree", "level", None, False, vocabulary_words(curated, "en"))
+    assert {e["layer"] for e in data["edges"]} == {"support"} and data["flows"] == []
+    assert all(n["layers"] == ["support"] and n["shape"] == "dot" for n in data["nodes"])
+    assert data["title"] == "Support network of Vietnamese health institutions"
+
+
+def _referral_pixels(png: bytes) -> int:
+    pixels = (_pixels(png)[:, :, :3] * 255).round().astype(int)
+    return int(((pixels[:, :, 0] == REFERRAL_RGB[0]) & (pixels[:, :, 1] == REFERRAL_RGB[1])
+                & (pixels[:, :, 2] == REFERRAL_RGB[2])).sum())
+
+
+SHOWN = "kg.edges.get({filter: e => !e.hidden && e.layer === '%s'}).map(e => e.id).sort()"
+HIDDEN_NODES = "kg.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
+
+
+def _page_errors(browser) -> list:
+    return [e for e in browser.events
+            if e.get("method") == "Runtime.exceptionThrown"
+            or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+            or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+
+
+def _shot(browser) -> bytes:
+    browser.evaluate("kg.fitView(); kg.network.redraw(); true")
+    return browser.screenshot()
+
+
+def test_page_draws_both_layers_and_switches_the_referral_layer_off_and_on(browser, drawn):
+    data = _page_data(drawn["page"].read_text(encoding="utf-8"))
+    browser.evaluate("kg.setSnapshot(0); true")
+    support = sorted(e["id"] for e in data["edges"] if e["layer"] == "support")
+    referral = sorted(e["id"] for e in data["edges"] if e["layer"] == "referral")
+    only_referral = sorted(n["id"] for n in data["nodes"] if n["layers"] == ["referral"])
+    only_support = sorted(n["id"] for n in data["nodes"] if n["layers"] == ["support"])
+    assert referral and only_referral and support
+    assert browser.evaluate("[document.getElementById('layers-label').textContent, "
+                            "document.getElementById('layer-support-label').textContent, "
+                            "document.getElementById('layer-referral-label').textContent]") == \
+        ["Lớp hiển thị", "Hỗ trợ", "Chuyển tuyến"]
+    assert browser.evaluate("document.getElementById('layer-referral').checked && "
+                            "!document.getElementById('layer-referral-row').hidden")
+    assert browser.evaluate(SHOWN % "referral") == referral and browser.evaluate(SHOWN % "support") == support
+    drawn_edges = browser.evaluate("Object.fromEntries(kg.edges.get({filter: e => e.layer === 'referral'})"
+                                   ".map(e => [e.id, [e.width, e.dashes !== false, e.color.color, e.arrows]]))")
+    assert drawn_edges == {e["id"]: [e["width"], e["dashed"], "#D55E00", "to"] for e in data["edges"]
+                           if e["layer"] == "referral"}
+    assert browser.evaluate("Object.fromEntries(kg.nodes.get({filter: n => n.kind === 'InstitutionGroup' "
+                            "|| n.kind === 'PatientGroup'}).map(n => [n.kind, n.shape]))") == \
+        {"InstitutionGroup": "diamond", "PatientGroup": "triangle"}
+    legend = browser.evaluate("document.getElementById('legend').textContent")
+    assert "độ dày nét chuyển tuyến: số người bệnh mỗi năm theo nguồn" in legend
+    assert "nét đứt: nguồn không nêu con số" in legend and "10.000 người bệnh mỗi năm" in legend
+    with_referrals = _referral_pixels(_shot(browser))
+
+    browser.evaluate("document.getElementById('layer-referral').click()")
+    assert browser.evaluate("document.getElementById('layer-referral').checked") is False
+    assert browser.evaluate(SHOWN % "referral") == [] and browser.evaluate(SHOWN % "support") == support
+    assert browser.evaluate(HIDDEN_NODES) == only_referral
+    without = _referral_pixels(_shot(browser))
+    assert with_referrals > without + 500, f"{with_referrals} vermillion pixels with the referral layer, {without} off"
+
+    browser.evaluate("document.getElementById('layer-referral').click()")
+    assert browser.evaluate(SHOWN % "referral") == referral and browser.evaluate(HIDDEN_NODES) == []
+    assert _referral_pixels(_shot(browser)) == pytest.approx(with_referrals, rel=0.05)
+
+    browser.evaluate("document.getElementById('layer-support').click()")
+    try:
+        assert browser.evaluate(SHOWN % "support") == [] and browser.evaluate(SHOWN % "referral") == referral
+        assert browser.evaluate(HIDDEN_NODES) == only_support
+    finally:
+        browser.evaluate("document.getElementById('layer-support').click()")
+    assert browser.evaluate(SHOWN % "support") == support
+    browser.evaluate(f"kg.select({json.dumps(STROKE_CENTER)})")
+    received = browser.evaluate("[...document.querySelectorAll('#details-referred-from li')].map(l => l.textContent)")
+    referrers = next(n["label"] for n in data["nodes"] if n["id"] == STROKE_REFERRERS)
+    assert received == [f"{referrers} — số lượng: khoảng 12.000–13.000 bệnh nhân mỗi năm "
+                        "(tỷ lệ được chuyển đến: phần lớn) · nguồn: 003"]
+    assert browser.evaluate("document.querySelector('#details-referred-from').previousSibling.textContent") == \
+        "Nhận người bệnh từ (1)"
+    browser.evaluate("kg.network.unselectAll(); kg.fitView(); true")
+    assert _page_errors(browser) == []
+    requests = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
+    assert requests == [drawn["page"].as_uri()], f"the page asked for more than itself: {requests}"
+
+
+def test_snapshot_slider_filters_the_referral_edges_by_the_flows_dates(browser, referrals):
+    dates = browser.evaluate("kg.data.snapshots.map(s => s.date)")
+    seen = set()
+    try:
+        for i, day in enumerate(dates):
+            browser.evaluate(f"{{ const r = document.getElementById('snapshot-range'); r.value = '{i}'; "
+                             "r.dispatchEvent(new Event('input')); }")
+            shown = browser.evaluate("kg.edges.get({filter: e => !e.hidden && e.layer === 'referral'})"
+                                     ".map(e => [e.from, e.to])")
+            expected = project_referrals(None, day, flows=referrals.flows, nodes=referrals.nodes).network
+            assert sorted(map(tuple, shown)) == sorted(expected.edges()), day
+            seen.add(len(shown))
+    finally:
+        browser.evaluate("kg.setSnapshot(0); true")
+    assert len(seen) > 1, "no date on which the referral layer changes"
+    assert _page_errors(browser) == []
+
+
+def test_svg_draws_referral_edges_by_volume_with_their_legend(tmp_path, curated, referrals):
+    path, _ = visualise(tmp_path / "n.svg", curated, lang="en", project=Project(ROOT))
+    text = path.read_text(encoding="utf-8")
+    svg = "{http://www.w3.org/2000/svg}"
+    groups = {g.get("id"): g for g in ET.fromstring(text).iter(f"{svg}g")
+              if (g.get("id") or "").startswith("referral-")}
+    edges = _ordered(referrals.network)
+    assert len(groups) == len(edges) >= 3
+    for i, (u, v, attrs) in enumerate(edges):
+        style = groups[f"referral-{i}"].find(f"{svg}path").get("style")
+        assert "stroke: #d55e00" in style, (u, v, style)
+        assert float(re.search(r"stroke-width: ([\d.]+)", style).group(1)) == pytest.approx(referral_width(attrs))
+        assert ("stroke-dasharray" in style) == (not attrs["volume_stated"]), (u, v, style)
+    widths = [referral_width(a) for _, _, a in edges]
+    assert max(widths) == 8.99 and min(widths) == 1.5
+    for words in ("referral (arrow: sender to receiver)", "line width of a referral: patients per year, as stated",
+                  "1,000 patients a year", "10,000 patients a year", "dashed: no number given",
+                  "unnamed group of institutions", "group of patients",
+                  "Support and referral network of Vietnamese health institutions (all links, whatever their dates)"):
+        assert f"<!-- {words} -->" in text, words
+    assert 'id="group-InstitutionGroup"' in text and 'id="group-PatientGroup"' in text
+
+
+def test_png_draws_the_referral_layer_given_and_nothing_of_it_when_there_is_none(tmp_path, curated, referrals):
+    project = Project(ROOT)
+    projection = project_network(curated, None, False, project)
+    words = vocabulary_words(curated, "vi")
+    with_layer, _ = visualise(tmp_path / "with.png", projection=projection, words=words, referrals=referrals)
+    without, _ = visualise(tmp_path / "without.png", projection=projection, words=words,
+                           referrals=ReferralProjection([], {}))
+    assert _referral_pixels(with_layer.read_bytes()) > _referral_pixels(without.read_bytes()) + 1000
+
+
+def test_visualise_reads_the_referrals_when_not_given(tmp_path, monkeypatch, curated, referrals):
+    """As the build calls it (the projection and words, no referrals): the referrals come from the store."""
+    import kg.network.draw as draw
+
+    project = Project(ROOT)
+    projection = project_network(curated, None, False, project)
+    words = vocabulary_words(curated, "en")
+    monkeypatch.setattr(draw, "open_store", lambda project=None: curated)
+    page, _ = visualise(tmp_path / "network-en.html", lang="en", projection=projection, words=words)
+    data = _page_data(page.read_text(encoding="utf-8"))
+    assert sorted((e["from"], e["to"]) for e in data["edges"] if e["layer"] == "referral") == \
+        sorted(referrals.network.edges())
+    assert {n["id"]: n["level"] for n in data["nodes"]}[str(GROUP["central-level-hospitals"])] == "central"
+
+    def no_store(project=None):
+        raise AssertionError("the graph was read although everything was given")
+
+    monkeypatch.setattr(draw, "open_store", no_store)
+    page, _ = visualise(tmp_path / "given.html", lang="en", projection=projection, words=words, referrals=referrals)
+    assert _page_data(page.read_text(encoding="utf-8"))["edges"] == data["edges"]

@@ -1,10 +1,15 @@
-"""Drawing the network into a file: the offline page (``.html``) or the tiered picture (``.png``, ``.svg``)."""
+"""Drawing the network into a file: the offline page (``.html``) or the tiered picture (``.png``, ``.svg``).
+
+Both show two layers: the support network (support flows down the tiers) and the referral network
+(patients sent up them).
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import date
 from pathlib import Path
+
 
 from kg.errors import InputError
 from kg.graph.files import Project
@@ -13,37 +18,41 @@ from kg.network.measures import compute_measures
 from kg.network.page import write_page
 from kg.network.picture import draw_picture, vocabulary_labels
 from kg.network.projection import Projection, cooperation_network, project_network, snapshot
+from kg.network.referral import ReferralProjection, project_referrals
 from kg.network.style import UI_WORDS
 
 
 def visualise(path: Path, target=None, lang: str = "vi", size_by: str = "out_degree",
               colour_by: str = "level", as_of: date | None = None, include_planned: bool = False,
               project: Project | None = None, projection: Projection | None = None,
-              words: dict | None = None) -> tuple[Path, float]:
+              words: dict | None = None, referrals: ReferralProjection | None = None) -> tuple[Path, float]:
     """Draw the network into ``path`` (``.html``, ``.png`` or ``.svg``); returns the path and the seconds taken.
 
-    ``projection`` (of the whole graph, every link) and ``words`` (``vocabulary_words``), when
-    given, are used as they are: the graph is not read again. Otherwise both come from
-    ``target`` (default: the project's store).
+    ``projection`` (of the whole graph, every link), ``words`` (``vocabulary_words``) and ``referrals``
+    (``project_referrals`` of the whole graph, every flow), when given, are used as they are: the graph is
+    not read again. What is not given comes from ``target`` (default: the project's store).
     """
     started = time.perf_counter()
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".html", ".png", ".svg"):
         raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
-    if projection is None or words is None:
+    if projection is None or words is None or referrals is None:
         project = project or Project()
         target = target if target is not None else open_store(project)
         projection = projection or project_network(target, None, include_planned, project)
         words = words or vocabulary_words(target, lang)
+        if referrals is None:
+            referrals = project_referrals(target, project=project)
     if suffix == ".html":
-        write_page(path, projection, lang, size_by, colour_by, as_of, include_planned, words)
+        write_page(path, projection, lang, size_by, colour_by, as_of, include_planned, words, referrals=referrals)
     else:
         shown = snapshot(projection, as_of)
         shown.include_planned = include_planned
         results = compute_measures(shown, [size_by])
         drawing = cooperation_network(shown.links, shown.institutions, include_planned=True)
-        draw_picture(shown, drawing, results, path, lang, size_by, colour_by, words)
+        flows = project_referrals(None, as_of, flows=referrals.flows, nodes=referrals.nodes) if as_of else referrals
+        draw_picture(shown, drawing, results, path, lang, size_by, colour_by, words, referral=flows.network)
     return path, time.perf_counter() - started
 
 

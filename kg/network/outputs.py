@@ -47,7 +47,8 @@ def write_outputs(target, out: Path, project: Project | None = None) -> str:
     seconds = {}
     for name, lang in (("network.html", "vi"), ("network-en.html", "en"), ("network.png", "vi"),
                        ("network-en.png", "en")):
-        _, seconds[name] = visualise(out / name, lang=lang, projection=projection, words=words[lang])
+        _, seconds[name] = visualise(out / name, lang=lang, projection=projection, words=words[lang],
+                                     referrals=referrals)
     text = summary(projection, results, MAIN_MEASURES, top=5, lang="en")
     graph = referrals.network
     load = max(referral.in_strength.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0.0))

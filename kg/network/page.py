@@ -5,6 +5,11 @@ generation time they are inlined, with vis-network (read from the installed ``py
 package) and the data, into one file: nothing is loaded from the internet. Snapshots are
 computed here (the links of the projection in force on each date on which a link starts
 or ends) so that the page only shows and hides links and never applies the date rule itself.
+
+The referral network is a second layer: its edges (sender to receiver, as wide as the stated
+volume) and its nodes (unnamed groups as nodes of their own shape), each layer switched on and
+off on the page. Snapshots keep the flows in force on their date too (``Flow.in_force``), and
+their dates include those on which a flow starts or ends.
 """
 
 from __future__ import annotations
@@ -12,18 +17,23 @@ from __future__ import annotations
 import functools
 import json
 import math
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
+import networkx as nx
 from markupsafe import Markup
 
+from kg.dates import first_day, last_day
 from kg.errors import InputError
 from kg.graph.export import write_atomic
 from kg.namespaces import BASE
 from kg.network.measures import MEASURES, compute_measures
 from kg.network.projection import Projection, change_dates, cooperation_network, label, local_name
-from kg.network.style import LEVEL_COLOURS, UI_WORDS, edge_state, node_colours, tier_of, tiered_layout
+from kg.network.referral import Flow, ReferralProjection
+from kg.network.style import (EDGE_COLOURS, LEVEL_COLOURS, REFERRAL_SAMPLES, REFERRAL_WIDTH, UI_WORDS,
+                              combined_network, count_text, edge_state, node_colours, node_shape, referral_width,
+                              tier_of, tiered_layout, volume_text)
 
 
 #: Spacing of the page's layout, in vis-network units (a label is 16 units high and at most 180 wide).
@@ -109,33 +119,99 @@ def page_layout(graph, canvas: tuple[float, float] = CANVAS) -> dict:
     return {n: (round(x, 1) + 0.0, round(y, 1) + 0.0) for n, (x, y) in sorted(pos.items(), key=lambda kv: str(kv[0]))}
 
 
-def _snapshots(links, as_of, words) -> tuple[list[dict], int]:
+def flow_change_dates(flows: list[Flow]) -> list[date]:
+    """The days on which a flow may start or stop counting: the first day of each date it has (its start,
+    and any other date the rule of ``Flow.in_force`` may use), and the day after each of its ends.
+    ``_snapshots`` keeps those on which the network shown changes.
+
+    >>> flow_change_dates([Flow("urn:f", "urn:a", "urn:b", start="2021", end="2022"), Flow("urn:g", "urn:a", "urn:b")])
+    [datetime.date(2021, 1, 1), datetime.date(2023, 1, 1)]
+    """
+    days = set()
+    for flow in flows:
+        days |= {first_day(getattr(flow, name, None)) for name in ("start", "valid_from", "reported")}
+        days |= {d + timedelta(days=1) for d in (last_day(getattr(flow, name, None)) for name in ("end", "valid_until"))
+                 if d}
+    return sorted(d for d in days if d)
+
+
+def _snapshots(links, as_of, words, flows: list[Flow] = ()) -> tuple[list[dict], int]:
+    """The snapshots of the page: every link and flow, then those in force on each date the network changes
+    (a day on which only a flow might change is left out when nothing shown changes on it).
+
+    ``links`` of a snapshot index ``links``, its ``flows`` the distinct flows (by IRI, in order of IRI).
+    """
     index = {link.key: i for i, link in enumerate(links)}
-    days = change_dates(links)
-    if as_of and as_of not in days:
-        days = sorted(days + [as_of])
-    snaps = [{"date": None, "label": words["all_links"], "links": list(range(len(links)))}]
+    iris = {iri: i for i, iri in enumerate(sorted({f.iri for f in flows}))}
+    link_days = set(change_dates(links))
+    days = sorted(link_days | set(flow_change_dates(list(flows))) | ({as_of} if as_of else set()))
+    snaps = [{"date": None, "label": words["all_links"], "links": list(range(len(links))),
+              "flows": list(range(len(iris)))}]
     for day in days:
-        kept = [index[l.key] for l in links if l.in_force(day)]
-        snaps.append({"date": day.isoformat(), "label": f"{words['as_of']} {day.isoformat()}", "links": sorted(kept)})
+        kept = sorted(index[l.key] for l in links if l.in_force(day))
+        flowing = sorted({iris[f.iri] for f in flows if f.in_force(day)})
+        same = len(snaps) > 1 and (snaps[-1]["links"], snaps[-1]["flows"]) == (kept, flowing)
+        if same and day not in link_days and day != as_of:
+            continue
+        snaps.append({"date": day.isoformat(), "label": f"{words['as_of']} {day.isoformat()}", "links": kept,
+                      "flows": flowing})
     initial = next((i for i, s in enumerate(snaps) if as_of and s["date"] == as_of.isoformat()), 0)
     return snaps, initial
 
 
-def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, as_of: date | None,
-              include_planned: bool, words: dict, entity_base: str | None = None) -> dict:
-    """Everything the page shows, as JSON-ready data: nodes, edges, links, snapshots, measures and words.
+def _referral_edges(referral: nx.DiGraph, flows: list[Flow], lang: str, words: dict) -> list[dict]:
+    """The edges of the referral layer, sender to receiver, with their width, dash and words."""
+    iris = {iri: i for i, iri in enumerate(sorted({f.iri for f in flows}))}
+    by_pair: dict[tuple, list[Flow]] = {}
+    for flow in flows:
+        by_pair.setdefault((flow.sender, flow.receiver), []).append(flow)
+    edges = []
+    for i, (u, v, a) in enumerate(sorted(referral.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
+        mine = by_pair.get((u, v), [])
+        units = sorted({local_name(f.unit) for f in mine if f.unit})
+        edges.append({
+            "id": f"r{i}", "from": u, "to": v, "layer": "referral", "kind": "referral", "weight": a["weight"],
+            "stated": bool(a["volume_stated"]), "min": a["volume_min"], "max": a["volume_max"],
+            "approximate": a["approximate"], "share": a["share"], "width": referral_width(a),
+            "dashed": not a["volume_stated"], "volume": volume_text(a, lang, words, units),
+            "flows": sorted({iris[f.iri] for f in mine}),
+            "period": sorted({(f.start or "", f.end or "") for f in mine if f.start or f.end}),
+            "reported": sorted({f.reported for f in mine if f.reported}),
+            "sources": [local_name(s) for s in a["sources"]]})
+    return edges
 
-    ``projection`` holds every link of the graph; each snapshot keeps those in force on its date.
+
+def _referral_legend(lang: str, words: dict, kinds: set) -> dict:
+    """The legend of the referral layer (colour, sample widths, the dashed line) and of the groups' shapes."""
+    rows = [[words.get("legend_referral", "referral"), REFERRAL_WIDTH["base"], False]]
+    rows += [[words.get("patients_year", "{n}").format(n=count_text(n, lang)),
+              referral_width({"weight": n, "volume_stated": True}), False] for n in REFERRAL_SAMPLES]
+    rows.append([words.get("legend_unstated", "dashed: no number given"), REFERRAL_WIDTH["unstated"], True])
+    shapes = [[words.get(key, kind), node_shape({"kind": kind, "group": True})[1]]
+              for kind, key in (("InstitutionGroup", "group_institutions"), ("PatientGroup", "group_patients"))
+              if kind in kinds]
+    return {"colour": EDGE_COLOURS["referral"], "rows": rows, "note": words.get("legend_width", ""), "shapes": shapes}
+
+
+def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, as_of: date | None,
+              include_planned: bool, words: dict, entity_base: str | None = None,
+              referrals: ReferralProjection | None = None) -> dict:
+    """Everything the page shows, as JSON-ready data: nodes, edges, links, flows, snapshots, measures and words.
+
+    ``projection`` holds every link of the graph, ``referrals`` (when given) every referral flow; each
+    snapshot keeps those in force on its date. Every edge has its ``layer``, ``support`` or ``referral``.
     With ``entity_base`` (the web app gives "/"), the name of the institution chosen links to its
     entity page: ``entity_base`` followed by the IRI's path in the graph's namespace.
     """
     links, institutions = projection.links, projection.institutions
+    flows = referrals.flows if referrals is not None else []
+    referral = referrals.network if referrals is not None else nx.DiGraph()
     drawing = cooperation_network(links, institutions, include_planned=True)
-    pos = page_layout(drawing)
-    by_level, level_legend = node_colours(drawing, "level")
-    by_kind, kind_legend = node_colours(drawing, "kind")
-    snapshots, initial = _snapshots(links, as_of, words)
+    graph = combined_network(drawing, referral)
+    pos = page_layout(graph)
+    by_level, level_legend = node_colours(graph, "level")
+    by_kind, kind_legend = node_colours(graph, "kind")
+    snapshots, initial = _snapshots(links, as_of, words, flows)
     scores = [m.name for m in MEASURES.values() if m.kind == "score"]
     for snap in snapshots:  # measures of each snapshot, so that node sizes follow the date chosen
         kept = [links[i] for i in snap["links"]]
@@ -149,15 +225,18 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
         "province": a.get(f"province_{lang}") or a.get("province_en"), "country": a.get(f"country_{lang}"),
         "x": pos[n][0], "y": pos[n][1],
         "colour": {"level": by_level[n], "kind": by_kind[n]},
-    } for n, a in sorted(drawing.nodes(data=True), key=lambda na: str(na[0]))]
+        "group": bool(a.get("group")), "shape": node_shape(a)[1], "layers": a["layers"],
+    } for n, a in sorted(graph.nodes(data=True), key=lambda na: str(na[0]))]
     edges = []
     for i, (u, v, a) in enumerate(sorted(drawing.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
         keys = [k for k in link_index if {k[1], k[2]} == {u, v}]
-        edges.append({"id": f"e{i}", "from": u, "to": v, "kind": a["kind"], "supporters": a.get("supporters", []),
+        edges.append({"id": f"e{i}", "from": u, "to": v, "layer": "support", "kind": a["kind"],
+                      "supporters": a.get("supporters", []),
                       "state": edge_state(a), "weight": a["weight"], "links": sorted(link_index[k] for k in keys),
                       "types": [words.get(t, t) for t in a["types"]], "statuses": [words.get(t, t) for t in a["statuses"]], "start": a["start"], "end": a["end"],
                       "areas": a[f"areas_{lang}"], "techniques": a[f"techniques_{lang}"],
                       "sources": [local_name(s) for s in a["sources"]]})
+    edges += _referral_edges(referral, flows, lang, words)
     data = {
         "lang": lang, "words": words, "sizeBy": size_by, "colourBy": colour_by,
         "measures": {m: words.get(m, m) for m in scores},
@@ -166,7 +245,12 @@ def page_data(projection: Projection, lang: str, size_by: str, colour_by: str, a
         "nodes": nodes, "edges": edges,
         "links": [{"iri": l.iri, "from": l.source, "to": l.target, "directed": l.directed, "types": list(l.types),
                    "status": local_name(l.status or ""), "planned": l.planned} for l in links],
+        "flows": [{"iri": iri} for iri in sorted({f.iri for f in flows})],
         "snapshots": snapshots, "initial": initial, "levelColours": {k or "": c for k, c in LEVEL_COLOURS.items()},
+        "edgeColours": EDGE_COLOURS,
+        "title": (words.get("title_referral") if referral.number_of_edges() else None) or words["title"],
+        "referralLegend": _referral_legend(lang, words, {a.get("kind") for _, a in graph.nodes(data=True)
+                                                         if a.get("group")}),
     }
     if entity_base is not None:
         data["entityBase"], data["entityNamespace"] = entity_base, BASE
@@ -179,7 +263,7 @@ def render_page(data: dict) -> str:
     js, css = vis_network_files()
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     return _templates().get_template("page.html").render(
-        lang=data["lang"], title=data["words"]["title"], data=Markup(payload),
+        lang=data["lang"], title=data.get("title") or data["words"]["title"], data=Markup(payload),
         vis_css=Markup(css), vis_js=Markup(js.replace("</script", "<\\/script")),
         page_css=Markup(_static("page.css")), page_js=Markup(_static("page.js")))
 
@@ -200,12 +284,14 @@ def _static(name: str) -> str:
 
 def write_page(path: Path, projection: Projection, lang: str = "vi", size_by: str = "out_degree",
                colour_by: str = "level", as_of: date | None = None, include_planned: bool = False,
-               words: dict | None = None, entity_base: str | None = None) -> Path:
-    """Write the self-contained page of ``projection`` (every link of the graph) to ``path``; returns the path.
+               words: dict | None = None, entity_base: str | None = None,
+               referrals: ReferralProjection | None = None) -> Path:
+    """Write the self-contained page of ``projection`` (every link of the graph) to ``path``, with the referral
+    layer of ``referrals`` (every flow) when given; returns the path.
 
     ``entity_base`` links the institution chosen to its entity page (see ``page_data``); without it the
     page links nowhere, as befits a file opened with no server.
     """
     words = words or UI_WORDS[lang]
     return write_atomic(Path(path), render_page(page_data(projection, lang, size_by, colour_by, as_of, include_planned,
-                                                          words, entity_base=entity_base)))
+                                                          words, entity_base=entity_base, referrals=referrals)))

@@ -149,6 +149,7 @@ def read_flows(target, project: Project | None = None) -> tuple[list[Flow], dict
                 "kind": kind, "group": kind != "Institution",
                 "area": text.get(f"{side}Area"), "province": text.get(f"{side}Province"),
                 "province_now": text.get(f"{side}ProvinceNow"),
+                "level": local_name(text[f"{side}Level"]) if text.get(f"{side}Level") else None,
                 "province_en": text.get(f"{side}ProvinceEn"), "province_vi": text.get(f"{side}ProvinceVi"),
             }.items() if v is not None or k not in attrs})
         if text.get("receiverParent"):

@@ -161,6 +161,7 @@ class Site:
         self.pool = QueryPool(store, settings.workers, settings.timeout)
         self.queries = {q.name: q for q in find_queries(project.query_dir, check_syntax=False)}
         self._network = None
+        self._referrals = None
         self._graphs = None
 
     # --- shared -------------------------------------------------------------------------------
@@ -214,6 +215,14 @@ class Site:
 
             self._network = project_network(self.store, project=self.project)
         return self._network
+
+    def referral_data(self):
+        """The referral network's projection, read once."""
+        if self._referrals is None:
+            from kg.network.referral import project_referrals
+
+            self._referrals = project_referrals(self.store, project=self.project)
+        return self._referrals
 
     async def run_user_query(self, text: str, fmt: str, default_graphs=(), named_graphs=(), timeout=None, cap=None):
         request = Request(text, list(default_graphs), list(named_graphs))
@@ -372,7 +381,8 @@ class Site:
         from kg.network.page import page_data, render_page
 
         words = vocabulary_words(self.store, lang)  # the levels, kinds and measures named in the page's language
-        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, words, entity_base="/")
+        data = page_data(self.network_data(), lang, "out_degree", "level", None, False, words, entity_base="/",
+                         referrals=self.referral_data())
         return render_page(data)
 
     async def downloads(self, request: HttpRequest) -> Response:

@@ -4,14 +4,18 @@ const W = DATA.words;
 const byId = Object.fromEntries(DATA.nodes.map(n => [n.id, n]));
 const fold = s => (s || "").replace(/Đ/g, "D").replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text != null) e.textContent = text; if (cls) e.className = cls; return e; };
+const COLOURS = DATA.edgeColours;
 const EDGE_STYLE = {
-  active: {color: "#444444", dashes: false},
-  planned: {color: "#888888", dashes: [8, 6]},
-  ended: {color: "#aaaaaa", dashes: [2, 5]},
+  active: {color: COLOURS.support, dashes: false},
+  planned: {color: COLOURS.planned, dashes: [8, 6]},
+  ended: {color: COLOURS.ended, dashes: [2, 5]},
 };
+// Referral edges: sender to receiver, curved the other way from support links, dashed when no number is given.
+const REFERRAL_DASHES = [7, 5];
+const LAYERS = ["support", "referral"];
 // Labels are FONT_SIZE units high; when the view is zoomed out so far that they would be drawn smaller
 // than MIN_LABEL_PX on screen, they grow (down to a scale of FLOOR_SCALE, below which they shrink again).
-const FONT_SIZE = 16, LABEL_WIDTH = 180, MIN_LABEL_PX = 12, FLOOR_SCALE = 0.3, PADDING = 24;
+const FONT_SIZE = 16, LABEL_WIDTH = 180, MIN_LABEL_PX = 12, FLOOR_SCALE = 0.25, PADDING = 24;
 let snapshot = DATA.initial, sizeBy = DATA.sizeBy, colourBy = DATA.colourBy, fontSize = FONT_SIZE;
 
 function font(size) { return {size, face: "DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#ffffff"}; }
@@ -23,6 +27,16 @@ function entityHref(id) {
 }
 function fmt(v) { return v == null ? "" : (Number.isInteger(v) ? String(v) : v.toFixed(4)); }
 function value(id) { const vals = DATA.snapshots[snapshot].values[sizeBy] || {}; return vals[id] == null ? 0 : vals[id]; }
+// Nodes of the referral layer alone have no support measure to size them by: they keep one size.
+const GROUP_SIZE = 14;
+function sized(n) { return n.layers.includes("support") ? {value: value(n.id)} : {value: undefined, size: GROUP_SIZE}; }
+
+// Named institutions are filled discs; unnamed groups are hollow shapes outlined in their colour.
+function nodeColour(n) {
+  const c = n.colour[colourBy];
+  return n.group ? {background: "#ffffff", border: c, highlight: {background: "#ffffff", border: "#000000"}}
+                 : {background: c, border: "#ffffff", highlight: {background: c, border: "#000000"}};
+}
 
 function nodeTitle(n) {
   const box = el("div");
@@ -37,7 +51,15 @@ function nodeTitle(n) {
   }
   return box;
 }
+function referralText(e) {
+  const parts = [byId[e.from].label + " → " + byId[e.to].label, W.volume + ": " + e.volume];
+  for (const [start, end] of e.period) parts.push(W.period + ": " + (start || "?") + " – " + (end || W.open));
+  if (e.reported.length) parts.push(W.reported + ": " + e.reported.join(", "));
+  parts.push(W.sources + ": " + e.sources.join(", "));
+  return parts;
+}
 function edgeText(e) {
+  if (e.layer === "referral") return referralText(e);
   const a = byId[e.from].label, b = byId[e.to].label;
   let head = e.kind === "support" ? e.supporters.map(s => byId[s].label + " → " + byId[s === e.from ? e.to : e.from].label).join("; ")
                                   : a + " — " + b;
@@ -50,6 +72,7 @@ function edgeText(e) {
 }
 function edgeTitle(e) { const box = el("div"); edgeText(e).forEach((t, i) => box.appendChild(el(i ? "div" : "b", t))); return box; }
 function arrows(e) {
+  if (e.layer === "referral") return "to";
   if (e.kind !== "support") return "";
   const dirs = [];
   if (e.supporters.includes(e.from)) dirs.push("to");
@@ -57,23 +80,32 @@ function arrows(e) {
   return dirs.join(",");
 }
 function edgeColour(e) {
-  const c = e.kind === "support" || e.state !== "active" ? EDGE_STYLE[e.state].color : "#0072B2";
+  const c = e.layer === "referral" ? COLOURS.referral
+    : e.kind === "support" || e.state !== "active" ? EDGE_STYLE[e.state].color : COLOURS.partnership;
   return {color: c, highlight: "#000000", hover: c, inherit: false, opacity: 1};
 }
+function layerShown(layer) { return document.getElementById("layer-" + layer).checked; }
+// The edges shown: of the layers switched on, the support links and referral flows in force on the snapshot's date.
 function visibleEdges() {
-  const inForce = new Set(DATA.snapshots[snapshot].links);
+  const snap = DATA.snapshots[snapshot], inForce = new Set(snap.links), flowing = new Set(snap.flows);
   const showPlanned = document.getElementById("planned").checked;
-  return new Set(DATA.edges.filter(e => e.links.some(i => inForce.has(i)) && (showPlanned || e.state !== "planned")).map(e => e.id));
+  const support = layerShown("support"), referral = layerShown("referral");
+  return new Set(DATA.edges.filter(e => e.layer === "referral"
+    ? referral && e.flows.some(i => flowing.has(i))
+    : support && e.links.some(i => inForce.has(i)) && (showPlanned || e.state !== "planned")).map(e => e.id));
 }
 
 const nodes = new vis.DataSet(DATA.nodes.map(n => ({
-  id: n.id, label: n.label, x: n.x, y: n.y, shape: "dot", value: value(n.id), title: nodeTitle(n),
-  color: {background: n.colour[colourBy], border: "#ffffff", highlight: {background: n.colour[colourBy], border: "#000000"}},
-  font: font(FONT_SIZE), borderWidth: 2,
+  id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, ...sized(n), title: nodeTitle(n),
+  color: nodeColour(n), font: font(FONT_SIZE), borderWidth: n.group ? 3 : 2, kind: n.kind,
 })));
 const edges = new vis.DataSet(DATA.edges.map(e => {
+  if (e.layer === "referral")
+    return {id: e.id, from: e.from, to: e.to, layer: e.layer, arrows: "to", dashes: e.dashed ? REFERRAL_DASHES : false,
+            title: edgeTitle(e), color: edgeColour(e), width: e.width, selectionWidth: 1.5,
+            smooth: {type: "curvedCCW", roundness: 0.14}};
   const s = EDGE_STYLE[e.state];
-  return {id: e.id, from: e.from, to: e.to, arrows: arrows(e), dashes: s.dashes, title: edgeTitle(e),
+  return {id: e.id, from: e.from, to: e.to, layer: e.layer, arrows: arrows(e), dashes: s.dashes, title: edgeTitle(e),
           color: edgeColour(e), width: 1.5 + Math.log2(e.weight), smooth: {type: "curvedCW", roundness: 0.08}};
 }));
 const network = new vis.Network(document.getElementById("network"), {nodes, edges}, {
@@ -142,8 +174,8 @@ function refresh() {
   const used = new Set();
   DATA.edges.forEach(e => { if (shown.has(e.id)) { used.add(e.from); used.add(e.to); } });
   edges.update(DATA.edges.map(e => ({id: e.id, hidden: !shown.has(e.id)})));
-  nodes.update(DATA.nodes.map(n => ({id: n.id, hidden: !used.has(n.id), value: value(n.id), title: nodeTitle(n),
-    color: {background: n.colour[colourBy], border: "#ffffff", highlight: {background: n.colour[colourBy], border: "#000000"}}})));
+  nodes.update(DATA.nodes.map(n => ({id: n.id, hidden: !used.has(n.id), ...sized(n), title: nodeTitle(n),
+    color: nodeColour(n)})));
   document.getElementById("status").textContent = used.size + " " + W.shown + " · " + DATA.snapshots[snapshot].label;
   drawLegend();
 }
@@ -155,12 +187,21 @@ function drawLegend() {
     const row = el("div"); const dot = el("span", null, "dot"); dot.style.background = colour;
     row.append(dot, el("span", text)); box.appendChild(row);
   }
-  const lines = [[W.legend_support, "#444444", "solid"], [W.legend_partnership, "#0072B2", "solid"],
-                 [W.legend_planned, "#888888", "dashed"], [W.legend_ended, "#aaaaaa", "dotted"]];
-  for (const [text, colour, style] of lines) {
-    const row = el("div"); const line = el("span", null, "line"); line.style.borderTop = "2px " + style + " " + colour;
+  const ref = DATA.referralLegend, referrals = DATA.edges.some(e => e.layer === "referral");
+  const marks = {diamond: "◇", triangle: "△"};
+  for (const [text, shape] of (referrals ? ref.shapes : [])) {
+    const row = el("div"); const mark = el("span", marks[shape] || "○", "shape"); mark.style.color = "#555555";
+    row.append(mark, el("span", text)); box.appendChild(row);
+  }
+  const lines = [[W.legend_support, COLOURS.support, "solid", 2], [W.legend_partnership, COLOURS.partnership, "solid", 2],
+                 [W.legend_planned, COLOURS.planned, "dashed", 2], [W.legend_ended, COLOURS.ended, "dotted", 2]];
+  if (referrals) lines.push(...ref.rows.map(([text, width, dashed]) => [text, ref.colour, dashed ? "dashed" : "solid", width]));
+  for (const [text, colour, style, width] of lines) {
+    const row = el("div"); const line = el("span", null, "line");
+    line.style.borderTop = Math.max(1, Math.round(width)) + "px " + style + " " + colour;
     row.append(line, el("span", text)); box.appendChild(row);
   }
+  if (referrals) { const note = el("span", ref.note, "note"); note.id = "legend-width"; box.appendChild(note); }
 }
 
 function showDetails(id) {
@@ -175,16 +216,17 @@ function showDetails(id) {
   box.appendChild(el("div", W.level + ": " + n.levelLabel + (n.kindLabel ? " · " + n.kindLabel : "")));
   if (n.province) box.appendChild(el("div", W.province + ": " + n.province));
   const shown = visibleEdges();
-  const groups = {supports: [], supported_by: [], partners: []};
+  const groups = {supports: [], supported_by: [], partners: [], refers_to: [], referred_from: []};
   for (const e of DATA.edges) {
     if (!shown.has(e.id) || (e.from !== id && e.to !== id)) continue;
     const other = e.from === id ? e.to : e.from;
     const text = byId[other].label + " — " + edgeText(e).slice(1).join(" · ");
+    if (e.layer === "referral") { groups[e.from === id ? "refers_to" : "referred_from"].push([byId[other].label, text]); continue; }
     if (e.kind === "support" && e.supporters.includes(id)) groups.supports.push([byId[other].label, text]);
     if (e.kind === "support" && e.supporters.includes(other)) groups.supported_by.push([byId[other].label, text]);
     if (e.kind !== "support") groups.partners.push([byId[other].label, text]);
   }
-  for (const key of ["supports", "supported_by", "partners"]) {
+  for (const key of ["supports", "supported_by", "partners", "refers_to", "referred_from"]) {
     if (!groups[key].length) continue;
     box.appendChild(el("b", W[key] + " (" + groups[key].length + ")"));
     const list = el("ul"); list.id = "details-" + key.replace("_", "-");
@@ -246,6 +288,14 @@ function setup() {
   colour.value = colourBy;
   colour.onchange = () => { colourBy = colour.value; refresh(); };
   document.getElementById("planned").onchange = refresh;
+  document.getElementById("layers-label").textContent = W.layers;
+  for (const layer of LAYERS) {
+    document.getElementById("layer-" + layer + "-label").textContent = W["layer_" + layer];
+    document.getElementById("layer-" + layer + "-swatch").style.borderTopColor = COLOURS[layer];
+    document.getElementById("layer-" + layer).onchange = refresh;
+  }
+  // a page with no referral flow (the support network alone) has no referral layer to switch
+  document.getElementById("layer-referral-row").hidden = !DATA.edges.some(e => e.layer === "referral");
   const input = document.getElementById("search");
   input.oninput = search;
   input.onkeydown = ev => { if (ev.key === "Enter") { const f = search(); if (f.length) select(f[0].id); } };
@@ -268,7 +318,8 @@ function renderedNodes() {
   }).length;
 }
 function labelPixels() { return fontSize * network.getScale(); }
-window.kg = {network, nodes, edges, select, search, setSnapshot, fitView, renderedNodes, labelPixels, entityHref, data: DATA};
+window.kg = {network, nodes, edges, select, search, setSnapshot, fitView, renderedNodes, labelPixels, entityHref,
+             visibleEdges, data: DATA};
 setup();
 network.once("afterDrawing", () => {
   requestAnimationFrame(() => { fitView(); document.body.dataset.rendered = String(renderedNodes()); });
