@@ -11,7 +11,10 @@ Usage: ``python -m benchmarks [--triples 10000 100000 1000000] [--repeat 5] [--c
 - every stored query, median of ``--repeat`` runs on the store and on rdflib's engine;
 - the network: projection and the default measures; the naive stack projects with
   rdflib's engine and computes with networkx alone;
-- every export, from the store and with rdflib's serialisers.
+- every export, from the store and with rdflib's serialisers;
+- the referral network beside the support network (``benchmarks/referral.py``), on the sizes
+  up to 100,000 triples: projections and measures of both in one process, quoted as ratios
+  referral / support.
 
 Each operation of the naive stack runs in a process of its own that is stopped after
 ``--cap`` seconds; its figure is then "over the cap". Peak resident memory is measured per
@@ -19,12 +22,18 @@ process. The table prints medians and ratios (naive / project: above 1 means the
 faster); ``build/bench.json`` has every figure.
 
 ``python -m benchmarks --serve [OPTIONS]`` runs only the benchmark of ``kg serve`` under load
-(``benchmarks/serve.py``; its options: ``python -m benchmarks --serve --help``).
+(``benchmarks/serve.py``; its options: ``python -m benchmarks --serve --help``), and
+``python -m benchmarks --referral [OPTIONS]`` only the referral network's, at any size
+(``benchmarks/referral.py``; ``python -m benchmarks --referral --help``).
+
+A generated folder is reused while its size, the generator and the ontology, shapes and
+queries it copies are unchanged, and generated again otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -104,6 +113,10 @@ def _child(task: str, folder: str, extra: str) -> dict:
             start = time.perf_counter()
             results = compute_measures(project_network(target, project=project), MAIN_MEASURES)
         out["nodes"] = len(next(iter(results.values())).values)
+    elif task == "referral":
+        from benchmarks.referral import measure
+
+        out.update(measure(project, int(extra)))
     elif task in ("export", "naive-export"):
         from kg.graph.export import serialise
 
@@ -193,15 +206,27 @@ def _partial_queries(stdout) -> dict:
     return {"queries": done, "stopped_in": current} if done or current else {}
 
 
+def generator_digest() -> str:
+    """A digest of what a generated folder is made from: the generator and the folders it copies."""
+    digest = hashlib.sha256()
+    files = [ROOT / "kg" / "graph" / "generate.py"]
+    for sub in ("ontology", "shapes", "queries"):
+        files += sorted(p for p in (ROOT / sub).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def generate(folder: Path, triples: int) -> None:
     stamp = folder / ".bench-triples"
-    if stamp.is_file() and stamp.read_text().strip() == str(triples):
+    wanted = f"{triples} {generator_digest()}"
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
         return
     done = subprocess.run([sys.executable, "-m", "kg", "generate", "--triples", str(triples), "--seed", "1",
                            "-o", str(folder), "--force"], capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"kg generate failed:\n{done.stderr}")
-    stamp.write_text(f"{triples}\n")
+    stamp.write_text(f"{wanted}\n")
 
 
 def touch_one_source(folder: Path) -> Path:
@@ -233,6 +258,10 @@ def main(argv=None) -> int:
         from benchmarks import serve
 
         return serve.main([a for a in argv if a != "--serve"])
+    if "--referral" in argv:  # the referral network's benchmark alone, with options of its own
+        from benchmarks import referral
+
+        return referral.main([a for a in argv if a != "--referral"])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=textwrap.dedent("\n".join(__doc__.splitlines()[2:])))
@@ -244,10 +273,17 @@ def main(argv=None) -> int:
     parser.add_argument("--serve", action="store_true",
                         help="run only the benchmark of kg serve under load, with its own options "
                              "(python -m benchmarks --serve --help); writes build/bench-serve.json")
+    parser.add_argument("--referral", action="store_true",
+                        help="run only the benchmark of the referral network beside the support network, with its "
+                             "own options (python -m benchmarks --referral --help); writes build/bench-referral.json")
     args = parser.parse_args(argv)
     if args.table:
         earlier = json.loads(args.table.read_text(encoding="utf-8"))
         print(summary_table(earlier) + "\n\n" + table(earlier))
+        if earlier.get("referral"):
+            from benchmarks import referral
+
+            print("\n" + referral.table(earlier["referral"]))
         return 0
     results = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "cap": args.cap, "sizes": []}
     for triples in args.triples:
@@ -291,6 +327,11 @@ def main(argv=None) -> int:
         for fmt in ("turtle", "ntriples", "trig", "nquads", "jsonld"):
             row(f"export {fmt}", run("export", folder, fmt), run("naive-export", folder, fmt, cap=args.cap))
         results["sizes"].append(size)
+    from benchmarks import referral
+
+    sizes = [t for t in args.triples if t <= referral.DEFAULT_MAX_TRIPLES]
+    if sizes:
+        results["referral"] = referral.bench(sizes)
     out = ROOT / "build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     tmp = out.with_suffix(".tmp")
@@ -300,6 +341,11 @@ def main(argv=None) -> int:
     print(summary_table(results))
     print()
     print(table(results))
+    if results.get("referral"):
+        print()
+        print("Referral network beside the support network (referral / support: below 1, the referral network "
+              "costs less):")
+        print(referral.table(results["referral"]))
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
 

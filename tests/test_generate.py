@@ -8,10 +8,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from rdflib import Dataset, Literal
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.cli import main
-from kg.namespaces import AREA, HKG, INST, LEVEL
+from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.namespaces import AREA, GRAPH, HKG, INST, LEVEL, MEASURE, SRC, UNIT
+from kg.network.projection import project_network
+from kg.network.referral import project_referrals
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = 60
@@ -58,6 +62,8 @@ def _validate(folder: Path, tmp_path: Path, expected_code: int) -> list[dict]:
 def test_same_seed_gives_the_same_bytes(folders):
     assert folders["a"][1] == folders["b"][1]
     assert len([f for f in folders["a"][1] if f.startswith("data/sources/")]) >= 8
+    sources = b"".join(v for k, v in folders["a"][1].items() if k.startswith("data/sources/"))
+    assert sources.count(b" a hkg:ReferralFlow ;") >= SMALL  # the referral flows are part of the same bytes
 
 
 def test_another_seed_gives_another_graph(folders):
@@ -112,6 +118,9 @@ def test_institutions_labels_and_triple_count(folders):
 
 
 def test_small_folder_validates_without_findings(folders, tmp_path):
+    data = _dataset(folders["a"][0])
+    for kind in (HKG.ReferralFlow, HKG.InstitutionGroup, HKG.PatientGroup, HKG.ReportedFigure):
+        assert (None, RDF.type, kind) in data, kind  # the shapes of referrals have something to check
     assert _validate(folders["a"][0], tmp_path, 0) == []
 
 
@@ -184,3 +193,144 @@ def test_unwritable_folder_is_an_input_error(tmp_path, capsys):
     assert "choose a folder you can write to" in capsys.readouterr().err
     assert _kg("generate", "--institutions", "20", "-o", str(blocker)) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+# --- referral flows -------------------------------------------------------------------------
+
+#: Rank on the line system; a flow goes to a higher rank than its sender.
+LINE = {LEVEL.commune: 0, LEVEL.regional: 1, LEVEL.provincial: 2, LEVEL.central: 3}
+HOSPITALS = (HKG.CommuneHealthStation, HKG.RegionalHospital, HKG.GeneralHospital, HKG.SpecialisedHospital)
+
+
+def _flows(data: Dataset) -> list[dict]:
+    """Every referral flow of ``data`` with its sender, receiver, volume figure and the graph stating it."""
+    flows = []
+    for flow in sorted(set(data.subjects(RDF.type, HKG.ReferralFlow))):
+        senders, receivers = list(data.objects(flow, HKG.referredFrom)), list(data.objects(flow, HKG.referredTo))
+        assert len(senders) == 1 and len(receivers) == 1, flow
+        graphs = {c for _, _, _, c in data.quads((flow, RDF.type, HKG.ReferralFlow, None))}
+        flows.append({"iri": flow, "sender": senders[0], "receiver": receivers[0], "graphs": graphs,
+                      "volume": data.value(flow, HKG.referralVolume)})
+    return flows
+
+
+def _figure(data: Dataset, fig) -> tuple[float | None, float | None, float | None]:
+    number = lambda p: None if data.value(fig, p) is None else float(data.value(fig, p).toPython())  # noqa: E731
+    return number(HKG.value), number(HKG.minValue), number(HKG.maxValue)
+
+
+def test_referral_flows_go_up_the_line_from_every_hospital(folders):
+    data = _dataset(folders["a"][0])
+    flows = _flows(data)
+    level = {s: o for s, o in data.subject_objects(HKG.level)}
+    kind = {s: o for s, o in data.subject_objects(RDF.type) if str(s).startswith(str(INST))}
+    directions: dict[tuple[str, str], int] = {}
+    sent: dict = {}
+    for flow in flows:
+        sender, receiver = flow["sender"], flow["receiver"]
+        assert kind.get(receiver) in HOSPITALS and receiver in level, flow  # a named hospital receives
+        if (sender, RDF.type, HKG.PatientGroup) in data:
+            origin = "patients"
+        elif (sender, RDF.type, HKG.InstitutionGroup) in data:
+            origin = str(data.value(sender, HKG.groupLevel)).rsplit("/", 1)[1] + " (group)"
+            assert LINE[data.value(sender, HKG.groupLevel)] < LINE[level[receiver]], flow
+        else:
+            assert kind[sender] in HOSPITALS, flow
+            assert LINE[level[sender]] < LINE[level[receiver]], flow  # up the line, never down nor across
+            origin = str(level[sender]).rsplit("/", 1)[1]
+            sent[sender] = sent.get(sender, 0) + 1
+        key = (origin, str(level[receiver]).rsplit("/", 1)[1])
+        directions[key] = directions.get(key, 0) + 1
+    # the line system: stations to regional or provincial hospitals, regional to provincial (or central), and
+    # provincial to central hospitals; unnamed patients to central hospitals, unnamed stations to provincial ones
+    assert set(directions) <= {("commune", "regional"), ("commune", "provincial"), ("regional", "provincial"),
+                               ("regional", "central"), ("provincial", "central"), ("patients", "central"),
+                               ("commune (group)", "provincial")}, directions
+    for wanted in (("commune", "regional"), ("commune", "provincial"), ("regional", "provincial"),
+                   ("provincial", "central"), ("patients", "central"), ("commune (group)", "provincial")):
+        assert directions.get(wanted, 0) >= 1, (wanted, directions)
+    # every commune station, regional and provincial hospital sends one or two flows; central ones send none
+    senders = {i for i, k in kind.items() if k in HOSPITALS and level[i] != LEVEL.central}
+    assert set(sent) == senders and set(sent.values()) == {1, 2}
+    assert len(senders) <= sum(sent.values()) <= 2 * len(senders)
+    assert sum(directions.values()) == len(flows) > len(senders)
+
+
+def test_referral_volumes_dates_groups_and_sources(folders):
+    data = _dataset(folders["a"][0])
+    flows = _flows(data)
+    forms = set()
+    for flow in flows:
+        (graph,) = flow["graphs"]  # stated in one source graph, citing that source
+        local = str(graph).rsplit("/source-", 1)[1]
+        assert str(graph) == str(GRAPH[f"source-{local}"])
+        assert list(data.objects(flow["iri"], DCTERMS.source)) == [SRC[local]]
+        assert len(list(data.objects(flow["iri"], RDFS.label))) == 2
+        fig = flow["volume"]
+        if fig is None:
+            forms.add("no number")
+            continue
+        assert (fig, HKG.measure, MEASURE["patients-received-per-year"]) in data
+        assert (fig, HKG.unit, UNIT["patients-per-year"]) in data
+        assert data.value(fig, HKG.subject) == flow["receiver"]
+        assert list(data.objects(fig, DCTERMS.source)) == [SRC[local]]
+        value, low, high = _figure(data, fig)
+        approximate = data.value(fig, HKG.isApproximate).toPython()
+        assert approximate == ((fig, HKG.approximation, None) in data)
+        if value is not None:
+            assert low is None and high is None and value > 0
+            forms.add("approximate value" if approximate else "exact value")
+        else:
+            assert 0 < low <= high
+            forms.add("range")
+    assert forms == {"exact value", "approximate value", "range", "no number"}
+    periods = [(data.value(f["iri"], HKG.startDate), data.value(f["iri"], HKG.endDate)) for f in flows]
+    reported = [data.value(f["iri"], HKG.reportedOn) for f in flows]
+    with_period = [(s, e) for s, e in periods if s is not None or e is not None]
+    assert with_period and all(s.datatype == e.datatype == XSD.gYear and int(s) < int(e) <= 2025
+                               for s, e in with_period)
+    assert any(reported) and not any(r is not None and p[0] is not None for r, p in zip(reported, periods))
+    assert any((f["iri"], HKG.referredShare, None) in data for f in flows)
+    assert any((f["iri"], HKG.caseMix, None) in data for f in flows)
+    groups = {f["sender"] for f in flows if not str(f["sender"]).startswith(str(INST))}
+    assert groups and all(str(g).startswith("https://w3id.org/vnhealth/id/group/syn-") for g in groups)
+    former = 0
+    for group in groups:
+        area = data.value(group, HKG.groupArea)
+        assert (area, RDF.type, HKG.Province) in data, group
+        if (area, HKG.validUntil, None) in data:  # the patients of a province merged in 2025: dated before it
+            former += 1
+            (flow,) = [f["iri"] for f in flows if f["sender"] == group]
+            years = [int(str(d)[:4]) for p in (HKG.endDate, HKG.reportedOn) for d in data.objects(flow, p)]
+            assert all(y <= 2024 for y in years), flow
+        assert {str(data.value(group, DCTERMS.source))} == {str(s) for f in flows if f["sender"] == group
+                                                           for s in data.objects(f["iri"], DCTERMS.source)}
+    assert 0 < former < len(groups)
+
+
+def test_referral_network_of_a_generated_store_matches_the_flows(folders, tmp_path):
+    folder = folders["a"][0]
+    data = _dataset(folder)
+    flows = _flows(data)
+    project = Project(folder)
+    store = open_store(project, location=tmp_path / "store")
+    projection = project_referrals(store, project=project)
+    network = projection.network
+    expected_edges: dict[tuple[str, str], float] = {}
+    for flow in flows:
+        value, low, high = _figure(data, flow["volume"]) if flow["volume"] is not None else (None, None, None)
+        volume = value if value is not None else (low + high) / 2 if low is not None else 0.0
+        key = (str(flow["sender"]), str(flow["receiver"]))
+        expected_edges[key] = expected_edges.get(key, 0.0) + volume
+    assert len(projection.flows) == len(flows)
+    assert set(network.edges) == set(expected_edges) and network.number_of_edges() == len(flows)
+    assert set(network.nodes) == {n for edge in expected_edges for n in edge}
+    assert {e: d["weight"] for e, d in network.edges.items()} == pytest.approx(expected_edges)
+    groups = {n for n, d in network.nodes(data=True) if d["group"]}
+    assert groups == {str(f["sender"]) for f in flows if not str(f["sender"]).startswith(str(INST))}
+    assert {network.nodes[g]["kind"] for g in groups} == {"InstitutionGroup", "PatientGroup"}
+    # provincial hospitals send patients back to a central hospital that supports them
+    support = project_network(store, include_planned=True, project=project).support
+    provincial = {str(s) for s, o in data.subject_objects(HKG.level) if o == LEVEL.provincial
+                  and (s, RDF.type, HKG.DepartmentOfHealth) not in data}
+    assert provincial and all(any(support.has_edge(r, h) for r in network.successors(h)) for h in provincial)

@@ -11,13 +11,15 @@ DESCRIPTION = """Write a project folder holding a synthetic national health-coop
 project's own ontology: 34 provinces from 1 July 2025 and the 63 former ones, N institutions
 (central, provincial and regional hospitals, commune health stations, departments of
 health, foreign partners), the agreements, technique transfers, trainings, posts, events
-and reported figures between them, each fact in the named graph of its synthetic source.
+and reported figures between them, and the referral flows that send patients back up the
+lines (commune -> regional -> provincial -> central, a few from unnamed groups), each fact
+in the named graph of its synthetic source.
 ontology/, shapes/ and queries/ are copied from this project, so the folder works with
 'kg --root DIR validate|stats|query|network'. Every label and IRI says it is synthetic.
 
-Size: about 20 triples per institution at scale, plus about 1,000 fixed (60 institutions
-~ 5,500 triples, 3,300 ~ 100,000, 47,900 ~ 1,000,000); --triples T picks the number of
-institutions for about T triples.
+Size: about 41 triples per institution at scale, half of them referral flows, plus about
+1,000 fixed (60 institutions ~ 6,500 triples, 1,848 ~ 100,000, 22,900 ~ 1,000,000);
+--triples T picks the number of institutions for about T triples.
 The same arguments give the same bytes. --violations K injects K known violations of K
 different shapes and checks and lists the findings 'kg validate' must report in
 DIR/expected-violations.json (focus, path, component).

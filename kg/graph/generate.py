@@ -10,7 +10,8 @@
   institutions, the people in public posts and the source documents;
 - ``data/sources/syn-NNNN.trig``: one named graph ``graph:source-syn-NNNN`` per synthetic
   source, each ``prov:wasDerivedFrom src:syn-NNNN``, holding agreements, support
-  activities, technique deployments, posts, events and reported figures;
+  activities, technique deployments, posts, events, reported figures, referral flows and
+  the unnamed groups some flows come from;
 - ``README.md`` (synthetic, the seed and the command) and ``expected-violations.json``.
 
 Every label says it is synthetic ("Synthetic Province 07"@en, "Tỉnh mẫu 07"@vi,
@@ -29,11 +30,32 @@ ended), periods mix ``xsd:date``, ``xsd:gYearMonth`` and ``xsd:gYear`` and some 
 ``time:Duration``; techniques and specialties are read from the template's
 ``ontology/vocab/``.
 
-Size. The output grows linearly with N: about 20 triples per institution once commune
-health stations make up the bulk, more in small graphs (which hold relatively more
-hospitals and departments), plus about 1,000 fixed triples (areas and the register).
-Measured with seed 1: 60 institutions give about 5,500 triples, 141 about 10,000, 1,000
-about 37,000, 3,300 about 100,000 and 47,900 about 1,000,000 (some 640 source files,
+Referral flows (``hkg:ReferralFlow``) go the other way, up the line system (commune ->
+regional -> provincial -> central): every commune health station sends patients to a
+regional hospital of its province or to the provincial general hospital that supports it,
+every regional hospital to that general hospital (sometimes a provincial specialised one),
+and every provincial hospital to one of the central hospitals that support it; about a
+third send a second flow to a higher level (a station skipping the regional hospital, a
+regional hospital across the provincial border or straight to a central hospital, a
+provincial hospital to a central hospital of its specialty). Never down, never across a
+level. A few flows per province come from unnamed groups with a ``hkg:groupArea``: the
+patients of a province (or of a former one, dated before the merger) to a central
+hospital (``hkg:PatientGroup``), the province's commune stations as a whole to its general
+hospital (``hkg:InstitutionGroup``, ``hkg:groupLevel level:commune``). Nine flows in ten
+(half of the patients' flows) state a volume, a ``hkg:ReportedFigure`` of
+``measure:patients-received-per-year`` about the receiver: an exact value, an approximate
+one or a range; some give the share referred or the case mix in words; four in ten carry a
+period in years, half the date they were reported. So there are about 1.3 flows per
+commune station, regional or provincial hospital. The flows draw from a random stream of
+their own (``REFERRALS`` holds the rates), so they change none of the other facts drawn
+for a seed; each sender's flows are one story, packed into sources like the rest.
+
+Size. The output grows linearly with N: about 41 triples per institution once commune
+health stations make up the bulk (some 20 of support facts and 21 of referral flows), more
+in small graphs (which hold relatively more hospitals and departments), plus about 1,000
+fixed triples (areas and the register). Measured with seed 1: 60 institutions give about
+6,500 triples and 64 flows, 97 about 10,000, 1,000 about 59,000, 1,848 about 100,000
+(2,385 flows) and 22,900 about 1,000,000 (about 29,700 flows, some 800 source files,
 written in a few seconds). ``triples=T`` picks N for about T triples (within about 5 %,
 7 % for the smallest graphs) through ``institutions_for(T)``. Facts are packed into sources of about 1,000
 triples each (at least eight sources for small graphs), so a change to one source file
@@ -95,6 +117,7 @@ REQUIRED_CONCEPTS = (
     "measure:share-communes-meeting-national-health-criteria", "measure:inter-level-techniques-provincial-hospitals",
     "measure:communes-meeting-national-health-criteria", "measure:patients-received-per-year",
     "measure:hospital-beds", "measure:cooperation-duration",
+    "share:most", "share:some", "share:all", "casemix:severe", "casemix:complex",
 )
 
 #: Specialties given to specialised hospitals, when the template's scheme has them.
@@ -103,6 +126,20 @@ HOSPITAL_SPECIALTIES = ("oncology", "obstetrics-gynaecology", "paediatrics", "ca
 #: Specialties in which provincial hospitals train commune health stations.
 PRIMARY_CARE_SPECIALTIES = ("internal-medicine", "paediatrics", "obstetrics", "infection-control", "rehabilitation",
                             "emergency-and-intensive-care")
+
+#: Referral flows (``_Builder.build_referrals``): the chance of a second receiver by the sender's level, of a
+#: flow from an unnamed group per province, the volumes (patients a year: low, high, step) by the sender's
+#: level or group, the chance the source states a volume, and the chance of a severe or complex case mix
+#: by the receiver's level (or the group).
+REFERRALS = {
+    "second": {"level:commune": 0.3, "level:regional": 0.35, "level:provincial": 0.4},
+    "patient_group": 0.3,
+    "institution_group": 0.3,
+    "volume": {"level:commune": (20, 400, 10), "level:regional": (100, 2500, 50),
+               "level:provincial": (300, 6000, 100), "patients": (1000, 20000, 500), "stations": (500, 5000, 100)},
+    "stated": {"institution": 0.9, "patients": 0.5},
+    "severe": {"level:regional": 0.05, "level:provincial": 0.15, "level:central": 0.4, "patients": 0.8},
+}
 
 #: Provinces from 1 July 2025, provinces before it, and socio-economic regions.
 NEW_PROVINCES = 34
@@ -255,6 +292,7 @@ class _Inst:
     en: str
     specialty: str | None = None
     entity: Entity | None = None
+    vi: str = ""
 
 
 @dataclass
@@ -354,8 +392,8 @@ def plan(institutions: int) -> dict[str, int]:
 
 #: Rough triples per institution of each kind (all the facts it brings), and fixed triples;
 #: fitted on generated graphs, used only to pick N for a number of triples.
-_COST = {"ministry": 0, "foreign": 280, "central_general": 0, "central_specialised": 0, "departments": 98,
-         "provincial_general": 98, "provincial_specialised": 89, "regional": 33, "communes": 19.8}
+_COST = {"ministry": 0, "foreign": 280, "central_general": 0, "central_specialised": 0, "departments": 111,
+         "provincial_general": 120, "provincial_specialised": 112, "regional": 55, "communes": 41.4}
 _FIXED = 990
 
 
@@ -421,6 +459,9 @@ class _Builder:
         self.new_provinces: list[Entity] = []
         self.regions: list[Entity] = []
         self.story_entities: list[Entity] = []
+        # who supports whom, for referrals sent back up the same lines
+        self.supporters: dict[str, list[_Inst]] = {}
+        self.local_supporter: dict[str, _Inst] = {}
         specs = set(vocab.scheme("specialties"))
         self.hospital_specs = [f"spec:{s}" for s in HOSPITAL_SPECIALTIES if f"spec:{s}" in specs] or sorted(specs)
         self.primary_specs = [f"spec:{s}" for s in PRIMARY_CARE_SPECIALTIES if f"spec:{s}" in specs] or sorted(specs)
@@ -525,7 +566,7 @@ class _Builder:
             entity.add("hkg:locatedIn", self.province(province))
         if specialty:
             entity.add("hkg:specialty", specialty)
-        inst = _Inst(iri, kind, level, province, f"{en} {num}", specialty, entity)
+        inst = _Inst(iri, kind, level, province, f"{en} {num}", specialty, entity, f"{vi} {num}")
         self.institutions.append(inst)
         return inst
 
@@ -936,6 +977,8 @@ class _Builder:
         for c in self.communes[p]:
             assigned[rng.choice(general).iri][2].append(c)
         for hospital, regionals, communes in assigned.values():
+            for member in regionals + communes:
+                self.local_supporter[member.iri] = hospital
             for members, size in ((regionals, 6), (communes, 8)):
                 i = 0
                 while i < len(members):
@@ -1063,6 +1106,7 @@ class _Builder:
     def build_stories(self) -> None:
         rng = self.rng
         supporters = self.central_supporters()
+        self.supporters = supporters
         national = _Story(None)
         self.stories.append(national)
         for i, hospital in enumerate(self.central):
@@ -1094,6 +1138,132 @@ class _Builder:
             self.provincial_to_local(story_for, p)
             self.province_plans(story_for(), p)
             self.province_figures(story_for(), p)
+
+    # --- referrals ----------------------------------------------------------------------
+
+    def build_referrals(self) -> None:
+        """Patients sent up the line system, one story per sender (see ``REFERRALS``).
+
+        The flows draw from a random stream of their own (``referrals-SEED``), so the
+        support facts of a seed are the same as without them.
+        """
+        rng = random.Random(f"referrals-{self.seed}")
+        for index, p in enumerate(self.covered):
+            neighbour = self.covered[(index + 1) % len(self.covered)] if len(self.covered) > 1 else None
+            general, specialised, regional = self.general[p], self.specialised[p], self.regional[p]
+            for commune in self.communes[p]:
+                supporter = self.local_supporter[commune.iri]
+                first = rng.choice(regional) if regional and rng.random() < 0.7 else supporter
+                receivers = [first]
+                if rng.random() < REFERRALS["second"]["level:commune"]:
+                    if first is not supporter:
+                        receivers.append(supporter)  # skipping the regional hospital
+                    else:
+                        others = specialised + [g for g in general if g is not supporter]
+                        if others:
+                            receivers.append(rng.choice(others))
+                self.referrals_of(rng, p, commune, receivers)
+            for hospital in regional:
+                supporter = self.local_supporter[hospital.iri]
+                first = rng.choice(specialised) if specialised and rng.random() < 0.15 else supporter
+                receivers = [first]
+                if rng.random() < REFERRALS["second"]["level:regional"]:
+                    r = rng.random()
+                    if neighbour is not None and r < 0.2:
+                        receivers.append(rng.choice(self.general[neighbour]))  # across the provincial border
+                    elif specialised and r < 0.6:
+                        receivers.append(rng.choice([s for s in specialised if s is not first] or specialised))
+                    else:
+                        receivers.append(rng.choice(self.supporters[supporter.iri]))  # straight to the centre
+                    if receivers[1] is first:
+                        receivers.pop()
+                self.referrals_of(rng, p, hospital, receivers)
+            for hospital in general + specialised:
+                first = rng.choice(self.supporters[hospital.iri])
+                receivers = [first]
+                if rng.random() < REFERRALS["second"]["level:provincial"]:
+                    same = [c for c in self.central if c is not first and hospital.specialty
+                            and c.specialty == hospital.specialty]
+                    receivers.append(rng.choice(same or [c for c in self.central if c is not first]))
+                self.referrals_of(rng, p, hospital, receivers)
+            if index == 0 or rng.random() < REFERRALS["patient_group"]:
+                self.group_referral(rng, p, "hkg:PatientGroup")
+            if index == 0 or rng.random() < REFERRALS["institution_group"]:
+                self.group_referral(rng, p, "hkg:InstitutionGroup")
+
+    def referrals_of(self, rng: random.Random, p: int, sender: _Inst, receivers: list[_Inst]) -> None:
+        story = _Story(p)
+        self.stories.append(story)
+        for receiver in receivers:
+            self.referral(rng, story, sender.iri, sender.en, sender.vi, sender.level, receiver)
+
+    def group_referral(self, rng: random.Random, p: int, kind: str) -> None:
+        """A flow from a group the source does not name: the patients of a province to a central hospital, or
+        the province's commune health stations as a whole to its general hospital."""
+        story = _Story(p)
+        self.stories.append(story)
+        until = 2025
+        if kind == "hkg:PatientGroup":
+            group = self.new(story, "group", "patient-group", kind)
+            if rng.random() < 0.3:  # a province merged on 1 July 2025: its patients' flow ends before
+                until = 2024
+                old = rng.choice(self.successors[p])
+                area = self.old_province(old)
+                en = f"Patients of Synthetic Former Province {old:02d} (before 1 July 2025)"
+                vi = f"Người bệnh tỉnh mẫu cũ {old:02d} (trước sáp nhập)"
+            else:
+                area, en, vi = self.province(p), f"Patients of Synthetic Province {p:02d}", \
+                    f"Người bệnh tỉnh mẫu {p:02d}"
+            receiver, sizes = rng.choice(self.supporters[self.general[p][0].iri]), "patients"
+        else:
+            group = self.new(story, "group", "institution-group", kind)
+            area = self.province(p)
+            en = f"Commune health stations of Synthetic Province {p:02d} (not named)"
+            vi = f"Các trạm y tế xã của tỉnh mẫu {p:02d} (không nêu tên)"
+            group.add("hkg:groupLevel", "level:commune")
+            receiver, sizes = self.general[p][0], "stations"
+        group.add("rdfs:label", _lang(vi, "vi"), _lang(en, "en"))
+        group.add("hkg:groupArea", area)
+        self.referral(rng, story, group.iri, en[:1].lower() + en[1:], vi[:1].lower() + vi[1:], sizes, receiver,
+                      until)
+
+    def referral(self, rng: random.Random, story: _Story, sender: str, sender_en: str, sender_vi: str, sizes: str,
+                 receiver: _Inst, until: int = 2025) -> Entity:
+        """One flow ``sender`` -> ``receiver``, its volume a reported figure about the receiver; ``sizes`` is the
+        sender's level, or ``patients`` / ``stations`` for a group (``REFERRALS``); its dates end by ``until``."""
+        flow = self.new(story, "ref", "referral", "hkg:ReferralFlow")
+        flow.add("rdfs:label", _lang(f"Chuyển tuyến mẫu từ {sender_vi} đến {receiver.vi}", "vi"),
+                 _lang(f"Synthetic referrals from {sender_en} to {receiver.en}", "en"))
+        flow.add("hkg:referredFrom", sender).add("hkg:referredTo", receiver.iri)
+        low, high, step = REFERRALS["volume"][sizes]
+        if rng.random() < REFERRALS["stated"].get(sizes, REFERRALS["stated"]["institution"]):
+            figure = {"measure": "measure:patients-received-per-year", "subject": receiver.iri,
+                      "unit": "unit:patients-per-year"}
+            r = rng.random()
+            if r < 0.5:
+                fig = self.figure(story, **figure, value=float(rng.randrange(low, high, step)))
+            elif r < 0.75:
+                fig = self.figure(story, **figure, value=float(rng.randrange(low, high, step)),
+                                  approximation=rng.choice(("approx:about", "approx:more-than", "approx:nearly")))
+            else:
+                start = rng.randrange(low, high, step)
+                fig = self.figure(story, **figure, low=float(start), high=float(start + step * rng.randint(1, 5)),
+                                  approximation="approx:about" if rng.random() < 0.6 else None)
+            flow.add("hkg:referralVolume", fig.iri)
+        if rng.random() < 0.15:
+            flow.add("hkg:referredShare", rng.choices(("share:most", "share:some", "share:all"), weights=(6, 3, 1))[0])
+        if rng.random() < REFERRALS["severe"].get(sizes, REFERRALS["severe"][receiver.level]):
+            flow.add("hkg:caseMix", *sorted(rng.sample(("casemix:complex", "casemix:severe"), rng.randint(1, 2))))
+        r = rng.random()
+        if r < 0.4:
+            y = rng.randint(2019, until - 2)
+            flow.add("hkg:startDate", _date(y, precision="year"))
+            flow.add("hkg:endDate", _date(rng.randint(y + 1, min(y + 3, until)), precision="year"))
+        elif r < 0.9:
+            precision = rng.choices(("date", "month", "year"), weights=(55, 25, 20))[0]
+            flow.add("hkg:reportedOn", _date(rng.randint(2021, until), rng.randint(1, 12), rng.randint(1, 28),
+                                             precision))
+        return flow
 
     # --- sources ------------------------------------------------------------------------
 
@@ -1172,6 +1342,7 @@ class _Builder:
         self.build_areas()
         self.build_institutions()
         self.build_stories()
+        self.build_referrals()
         self.pack()
 
 
