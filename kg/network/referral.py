@@ -1,6 +1,8 @@
 """The referral network: patients sent up the lines, beside the support that flows down.
 
-``queries/network-referrals.rq`` gives one row per referral flow and sender. The *referral
+``queries/network-referrals.rq`` gives one row per referral flow and pair, and
+``queries/network-referral-areas.rq`` the province, successor and lifetime of each area the
+sides lie in (read apart, so that neither query grows faster than its answer). The *referral
 network* is a ``DiGraph`` with an edge sender -> receiver for each pair (several flows
 between the same two make one edge). An unnamed group of referrers or patients (an
 ``hkg:InstitutionGroup`` or ``hkg:PatientGroup``) is a node of its own kind, never merged
@@ -52,6 +54,7 @@ from kg.namespaces import HKG
 from kg.network.projection import _rows, local_name, stored_query
 
 REFERRALS_QUERY = "network-referrals.rq"
+AREAS_QUERY = "network-referral-areas.rq"
 GROUP_KINDS = {str(HKG.InstitutionGroup): "InstitutionGroup", str(HKG.PatientGroup): "PatientGroup"}
 NOT_STATED = "not stated"
 
@@ -123,34 +126,49 @@ def _number(value) -> float | None:
     return float(value.toPython()) if value is not None else None
 
 
+def _later(a: str | None, b: str | None) -> str | None:
+    return max((d for d in (a, b) if d), default=None)
+
+
+def _earlier(a: str | None, b: str | None) -> str | None:
+    return min((d for d in (a, b) if d), default=None)
+
+
 def read_flows(target, project: Project | None = None) -> tuple[list[Flow], dict[str, dict]]:
     """The flows of ``target`` and the attributes of every node they join (institutions and groups)."""
+    areas = {}
+    for row in _rows(target, stored_query(AREAS_QUERY, project)):
+        text = {k: (str(v) if v is not None else None) for k, v in row.items()}
+        areas[text["area"]] = text
     flows, nodes = {}, {}
     for row in _rows(target, stored_query(REFERRALS_QUERY, project)):
         text = {k: (str(v) if v is not None else None) for k, v in row.items()}
         key = (text["flow"], text["sender"], text["receiver"])
         if key in flows:  # one row per flow and pair; another engine's grouping never counts a flow twice
             continue
+        sides = {side: areas.get(text.get(f"{side}Area") or "", {}) for side in ("sender", "receiver")}
         flows[key] = Flow(
             iri=text["flow"], sender=text["sender"], receiver=text["receiver"], value=_number(row.get("value")),
             low=_number(row.get("min")), high=_number(row.get("max")), unit=text.get("unit"),
             approximate=row["approximate"].toPython() is True if row.get("approximate") is not None else None,
             share=text.get("share"), start=text.get("start"), end=text.get("end"), reported=text.get("reportedOn"),
-            valid_from=text.get("validFrom"), valid_until=text.get("validUntil"),
+            valid_from=_later(sides["sender"].get("validFrom"), sides["receiver"].get("validFrom")),
+            valid_until=_earlier(sides["sender"].get("validUntil"), sides["receiver"].get("validUntil")),
             trends=tuple(local_name(t) for t in (text.get("trends") or "").split()),
             sources=tuple((text.get("sources") or "").split()))
         for side in ("sender", "receiver"):
             kind = GROUP_KINDS.get(text.get(f"{side}Kind") or "", "Institution")
+            area = sides[side]
             attrs = nodes.setdefault(text[side], {})
             attrs.update({k: v for k, v in {
                 "label": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),  # for GEXF, GraphML
                 "label_en": text.get(f"{side}En") or text.get(f"{side}Vi") or local_name(text[side]),
                 "label_vi": text.get(f"{side}Vi") or text.get(f"{side}En") or local_name(text[side]),
                 "kind": kind, "group": kind != "Institution",
-                "area": text.get(f"{side}Area"), "province": text.get(f"{side}Province"),
-                "province_now": text.get(f"{side}ProvinceNow"),
+                "area": text.get(f"{side}Area"), "province": area.get("province"),
+                "province_now": area.get("provinceNow"),
+                "province_en": area.get("provinceEn"), "province_vi": area.get("provinceVi"),
                 "level": local_name(text[f"{side}Level"]) if text.get(f"{side}Level") else None,
-                "province_en": text.get(f"{side}ProvinceEn"), "province_vi": text.get(f"{side}ProvinceVi"),
             }.items() if v is not None or k not in attrs})
         if text.get("receiverParent"):
             nodes[text["receiver"]]["unit_of"] = text["receiverParent"]
