@@ -23,7 +23,6 @@ sizes up to 100,000 triples (under a minute on 2 cores).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -176,18 +175,9 @@ def main(argv=None) -> int:
     if args.repeat < 1 or min(args.triples) < 1:
         raise SystemExit("--repeat and --triples must be positive")
     results = bench(args.triples, args.repeat)
-    out = args.output
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
-    print()
-    print(table(results))
-    try:
-        shown = out.resolve().relative_to(ROOT)
-    except ValueError:
-        shown = out
-    print(f"wrote {shown}")
+    from benchmarks import write_results
+
+    write_results(results, args.output, table(results), ROOT)
     return 0
 
 

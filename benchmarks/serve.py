@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import re
@@ -440,18 +439,9 @@ def main(argv=None) -> int:
     finally:
         for server in STARTED:
             server.stop()
-    out = args.output
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
-    print()
-    print(table(results))
-    try:
-        shown = out.resolve().relative_to(ROOT)
-    except ValueError:
-        shown = out
-    print(f"wrote {shown}")
+    from benchmarks import write_results
+
+    write_results(results, args.output, table(results), ROOT)
     return 0
 
 
