@@ -184,3 +184,20 @@ def test_kg_referrals_prints_exports_and_writes_rdf(tmp_path, capsys):
     assert "--export gexf needs -o FILE" in capsys.readouterr().err
     assert main(["referrals", "--as-of", "2020-01-01", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "rank,iri,node,kind,area,load,dependence,flows_in,flows_out,stated"
+
+
+def test_kg_network_ranks_the_receivers_by_load_with_network_referral(capsys):
+    assert main(["network", "--network", "referral", "--format", "csv", "--top", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith(
+        "1,https://w3id.org/vnhealth/id/org/bach-mai-stroke-center,\"Stroke Center, Bach Mai Hospital\",Institution,Hanoi,12500.0")
+    assert main(["network", "--network", "referral", "--measure", "pagerank"]) == 2
+    assert "--network referral takes --as-of" in capsys.readouterr().err
+
+
+def test_who_sends_patients_to_bach_mai_answers_with_the_unnamed_hospitals(capsys):
+    assert main(["query", "referrals-received", "-p", "institution=bach mai", "--format", "csv", "--iris"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 2 and rows[1].startswith(
+        "https://w3id.org/vnhealth/id/org/bach-mai-stroke-center,"
+        "https://w3id.org/vnhealth/id/group/hospitals-referring-to-bach-mai-stroke-center,"
+        "https://w3id.org/vnhealth/def#InstitutionGroup,,,12000,13000,")

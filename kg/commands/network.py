@@ -44,7 +44,8 @@ EXAMPLES = """examples:
   kg --root build/synthetic-1m network --sample 500
   kg network --diff 2022-01-01 2025-11-01
   kg network --export graphml -o build/network.graphml
-  kg network --write-rdf build/network-metrics.trig"""
+  kg network --write-rdf build/network-metrics.trig
+  kg network --network referral                # receivers of referred patients ranked by load"""
 
 
 def add_arguments(parser):
@@ -61,8 +62,10 @@ def add_arguments(parser):
                              "of the error is printed. Exact values take minutes on tens of thousands of institutions")
     parser.add_argument("--lang", choices=["en", "vi"], default="en", help="language of the labels (default: en)")
     parser.add_argument("--export", choices=list(NETWORK_FORMATS), help="write the network with its measures to -o FILE")
-    parser.add_argument("--network", choices=["cooperation", "support"], default="cooperation",
-                        help="network to export (default: cooperation, which holds every link)")
+    parser.add_argument("--network", choices=["cooperation", "support", "referral"], default="cooperation",
+                        help="network to export (default: cooperation, which holds every link); referral ranks the "
+                             "receivers of referred patients by load instead, as 'kg referrals' does, and exports "
+                             "or writes that network")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file for --export")
     parser.add_argument("--write-rdf", type=Path, metavar="FILE",
                         help="write the measures as TriG, in the named graph graph:metrics (or graph:metrics/DATE)")
@@ -74,6 +77,13 @@ def _names(args) -> list[str]:
 
 
 def run(args) -> int:
+    if args.network == "referral":
+        from kg.commands.referrals import run as referrals
+
+        if args.measure or args.diff or args.include_planned or args.sample:
+            raise InputError("--network referral takes --as-of, --top, --format, --lang, --export, -o and --write-rdf; "
+                             "--measure, --diff, --include-planned and --sample are for the support network")
+        return referrals(args)
     if args.export and not args.output:
         raise InputError(f"--export {args.export} needs -o FILE, for example -o build/network{NETWORK_FORMATS[args.export]}")
     if args.top < 0:

@@ -460,7 +460,7 @@ def referral_rows(projection: ReferralProjection, measures: ReferralMeasures, la
     for node, attrs in graph.nodes(data=True):
         stated = "; ".join(_stated(d) for _, _, d in sorted(graph.in_edges(node, data=True)) if d.get("volume_stated"))
         rows.append({"iri": node, "node": attrs.get(f"label_{lang}") or local_name(node), "kind": attrs.get("kind"),
-                     "area": attrs.get(f"area_{lang}") or "", "load": measures.in_strength.get(node, 0.0),
+                     "area": attrs.get(f"province_{lang}") or "", "load": measures.in_strength.get(node, 0.0),
                      "dependence": measures.out_strength.get(node, 0.0),
                      "flows_in": graph.in_degree(node), "flows_out": graph.out_degree(node),
                      "stated": stated})
