@@ -59,10 +59,12 @@ def test_a_build_projects_the_network_once(tmp_path, monkeypatch):
     real = projection.select
 
     def counting(target, text, bindings=None):
-        calls.append("links" if "hkg:supporter ?source" in text else "institutions")
+        calls.append("links" if "hkg:supporter ?source" in text else "referrals" if "hkg:ReferralFlow" in text
+                     else "institutions")
         return real(target, text, bindings)
 
     monkeypatch.setattr(projection, "select", counting)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert main(["build", "-o", str(tmp_path)]) == 0
-    assert sorted(calls) == ["institutions", "links"]  # was 2 per page and picture, plus one per snapshot date
+    # was 2 per page and picture, plus one per snapshot date; the referral network reads its flows and their areas once
+    assert sorted(calls) == ["institutions", "links", "referrals", "referrals"]

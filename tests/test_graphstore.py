@@ -32,8 +32,8 @@ def triples_in(store, graph) -> int:
 
 def test_built_on_first_use_then_read_without_parsing(home, monkeypatch):
     first = open_store(Project(home))
-    assert first.refresh_note.startswith("store built from 22 files")
-    assert triples_in(first, GRAPH["source-002"]) == 270
+    assert first.refresh_note.startswith("store built from 23 files")
+    assert triples_in(first, GRAPH["source-002"]) == 285
     assert (home / "build" / "store" / "current").read_text().strip() == "v000001"
 
     def no_parsing(*args, **kwargs):
@@ -54,7 +54,7 @@ def test_a_changed_file_reloads_its_own_graph_alone(home):
     refreshed = open_store(Project(home))
     assert refreshed.refresh_note.startswith("store refreshed: 1 changed, 0 removed, 1 files reloaded into 1 graphs")
     assert triples_in(refreshed, GRAPH["source-001"]) == 46
-    assert triples_in(refreshed, GRAPH["source-002"]) == 270
+    assert triples_in(refreshed, GRAPH["source-002"]) == 285
     manifest = json.loads((home / "build" / "store" / "v000002.json").read_text())
     assert manifest["files"]["data/sources/001-lao-cai-no2-lai-chau-2025.trig"]["graphs"] == [str(GRAPH["source-001"])]
 
@@ -141,7 +141,7 @@ def test_two_processes_refresh_at_once_and_agree(home):
     assert [p.returncode for p in procs] == [0, 0, 0], outs
     answers = {out for out, _ in outs}
     assert len(answers) == 1  # one built the store, the others waited for it and read the same version
-    assert answers.pop().split()[0] == str(3705)
+    assert answers.pop().split()[0] == str(4095)
 
 
 def test_a_damaged_store_says_to_rebuild(home, capsys):

@@ -325,15 +325,18 @@ def test_network_snapshot_moves_back_in_time(journey, server, screenshots):
     assert int(journey.evaluate("document.querySelector('iframe.network').contentDocument.body.dataset.rendered")) > 0
 
     journey.open(server.url + "/network/view", "document.body.dataset.rendered !== undefined")
-    data = journey.evaluate("({snapshots: kg.data.snapshots.map(s => ({date: s.date, label: s.label, links: s.links})), "
-                            "edges: kg.data.edges.map(e => ({links: e.links, state: e.state})), initial: kg.data.initial, "
+    data = journey.evaluate("({snapshots: kg.data.snapshots.map(s => ({date: s.date, label: s.label, links: s.links, "
+                            "flows: s.flows})), edges: kg.data.edges.map(e => ({layer: e.layer, links: e.links || [], "
+                            "flows: e.flows || [], state: e.state})), initial: kg.data.initial, "
                             "planned: document.getElementById('planned').checked})")
     dates = [s["date"] for s in data["snapshots"]]
     assert dates[0] is None and "2014-01-01" in dates and dates[1:] == sorted(dates[1:])
 
-    def expected_links(i: int) -> int:
-        in_force = set(data["snapshots"][i]["links"])
-        return sum(1 for e in data["edges"] if in_force & set(e["links"]) and (data["planned"] or e["state"] != "planned"))
+    def expected_links(i: int) -> int:  # support links in force, and referral edges whose flows count, that day
+        in_force, flowing = set(data["snapshots"][i]["links"]), set(data["snapshots"][i]["flows"])
+        return sum(1 for e in data["edges"]
+                   if (e["layer"] == "referral" and flowing & set(e["flows"]))
+                   or (in_force & set(e["links"]) and (data["planned"] or e["state"] != "planned")))
 
     start = journey.evaluate(NETWORK_STATE)
     assert start["links"] == expected_links(data["initial"]) > 0
@@ -362,7 +365,9 @@ def test_network_snapshot_moves_back_in_time(journey, server, screenshots):
 
     first = move_to(earliest)
     assert first["links"] == expected_links(earliest)
-    assert first["links"] != last["links"], "moving back to 2014 changed no link"
+    support = lambda i: sum(1 for e in data["edges"] if e["layer"] != "referral"  # noqa: E731
+                            and set(data["snapshots"][i]["links"]) & set(e["links"]))
+    assert support(earliest) < support(latest), "moving back to 2014 changed no support link"
     assert first["status"] != last["status"] and first["status"].endswith(data["snapshots"][earliest]["label"])
     if slider:
         assert first["range"] == str(earliest)
