@@ -280,10 +280,40 @@ def test_graphml_gexf_and_json_exports_parse(tmp_path, projection, results):
     assert back.nodes[B]["betweenness"] == pytest.approx(0.8)
     assert back.nodes[B]["label_vi"] == "Bệnh viện Đa khoa tỉnh Bờ"
     assert back.edges[A, B]["links"].count(";") == 1
-    gexf = nx.read_gexf(write_network(graph, "gexf", tmp_path / "n.gexf"))
+    path = write_network(graph, "gexf", tmp_path / "n.gexf")
+    gexf = nx.read_gexf(path)
     assert gexf.number_of_edges() == 6
     data = json.loads(serialise_network(graph, "json"))
     assert nx.node_link_graph(data, edges="links").number_of_nodes() == 7
+
+
+def test_gexf_is_version_1_3_with_labels_and_full_dates_for_gephi(tmp_path, projection, results):
+    from xml.etree import ElementTree
+
+    path = write_network(annotated(projection.cooperation, results), "gexf", tmp_path / "n.gexf")
+    root = ElementTree.parse(path).getroot()
+    assert (root.tag, root.get("version")) == ("{http://gexf.net/1.3}gexf", "1.3")
+    ns = {"g": "http://gexf.net/1.3"}
+    assert root.find("g:graph", ns).get("timeformat") == "date"
+    labels = {n.get("id"): n.get("label") for n in root.iter("{http://gexf.net/1.3}node")}
+    assert labels[B] == "B Provincial General Hospital" and not any(l.startswith("http") for l in labels.values())
+    spells = {(e.get("source"), e.get("target")): (e.get("start"), e.get("end"))
+              for e in root.iter("{http://gexf.net/1.3}edge")}
+    # every start and end is a full date that timeformat="date" readers keep, and the stated form is kept
+    assert all(v is None or len(v) == 10 for pair in spells.values() for v in pair)
+    stated = {(e.get("source"), e.get("target")): {a.get("for"): a.get("value") for a in e.iter("{http://gexf.net/1.3}attvalue")}
+              for e in root.iter("{http://gexf.net/1.3}edge")}
+    titles = {a.get("id"): a.get("title") for a in root.iter("{http://gexf.net/1.3}attribute")}
+    as_stated = {pair: {titles[k]: v for k, v in vals.items() if titles.get(k, "").endswith("_as_stated")}
+                 for pair, vals in stated.items()}
+    partial = [(pair, spells[pair], values) for pair, values in as_stated.items()
+               if any(len(v) < 10 for v in values.values())]
+    assert partial, "the fixture has periods given as a year or a month"
+    for pair, (start, end), values in partial:
+        if "start_as_stated" in values and len(values["start_as_stated"]) in (4, 7):
+            assert start.startswith(values["start_as_stated"]) and start.endswith("-01")
+        if "end_as_stated" in values and len(values["end_as_stated"]) == 4:
+            assert end == values["end_as_stated"] + "-12-31"
 
 
 # --- the command line ---------------------------------------------------------------------------

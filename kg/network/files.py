@@ -4,6 +4,12 @@ Every node carries its labels, kind, level and province and the value of each me
 computed; every edge its links, types, statuses, period, areas, techniques and
 sources. GraphML and GEXF hold only scalars, so lists are written as text joined by
 ``"; "`` and missing values are left out.
+
+GEXF is written as version 1.3 for Gephi: node labels are the English labels (the IRI stays
+the id, the Vietnamese label an attribute), and an edge's period is given as full dates, a
+start "2014" as 2014-01-01 and an end "2022" as 2022-12-31, so that readers of
+``timeformat="date"`` keep the spells; the dates as the sources write them stay in
+``start_as_stated`` and ``end_as_stated``, and a day and month without a year limits nothing.
 """
 
 from __future__ import annotations
@@ -65,6 +71,38 @@ def flattened(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
+GEXF_1_2 = ('xmlns="http://www.gexf.net/1.2draft"', 'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+            'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2"')
+GEXF_1_3 = ('xmlns="http://gexf.net/1.3"', 'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" '
+            'version="1.3"')
+
+
+def for_gexf(graph: nx.Graph) -> nx.Graph:
+    """A copy of ``graph`` (flattened) with a ``label`` on every node and full-date ``start``/``end`` on edges.
+
+    >>> g = nx.Graph(); g.add_node("urn:a", label_en="A"); g.add_edge("urn:a", "urn:b", start="2014", end="2022-06")
+    >>> flat = for_gexf(g); flat.nodes["urn:a"]["label"], flat.nodes["urn:b"]["label"]
+    ('A', 'urn:b')
+    >>> sorted(flat.edges["urn:a", "urn:b"].items())
+    [('end', '2022-06-30'), ('end_as_stated', '2022-06'), ('start', '2014-01-01'), ('start_as_stated', '2014')]
+    """
+    from kg.dates import first_day, last_day
+    from kg.network.projection import local_name
+
+    flat = flattened(graph)
+    for node, attrs in flat.nodes(data=True):
+        attrs.setdefault("label", attrs.get("label_en") or attrs.get("label_vi") or local_name(str(node)))
+    for _, _, attrs in flat.edges(data=True):
+        for key, day in (("start", first_day), ("end", last_day)):
+            if key in attrs:
+                stated = attrs.pop(key)
+                attrs[f"{key}_as_stated"] = stated
+                full = day(str(stated))
+                if full:
+                    attrs[key] = full.isoformat()
+    return flat
+
+
 def serialise_network(graph: nx.Graph, fmt: str) -> str:
     """``graph`` as GraphML, GEXF or node-link JSON text.
 
@@ -76,9 +114,13 @@ def serialise_network(graph: nx.Graph, fmt: str) -> str:
     if fmt == "json":
         data = nx.node_link_data(graph, edges="links")
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
-    flat = flattened(graph)
-    lines = nx.generate_graphml(flat, prettyprint=True) if fmt == "graphml" else nx.generate_gexf(flat, prettyprint=True)
-    return "\n".join(lines) + "\n"
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(flattened(graph), prettyprint=True)) + "\n"
+    text = "\n".join(nx.generate_gexf(for_gexf(graph), prettyprint=True)) + "\n"
+    head, rest = text.split("\n", 1)
+    for old, new in zip(GEXF_1_2, GEXF_1_3):
+        head = head.replace(old, new)
+    return head + "\n" + rest
 
 
 def write_network(graph: nx.Graph, fmt: str, path: Path) -> Path:
