@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser bench serve clean
+.PHONY: run test install browser java bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null) \
 	    || echo "could not install chromium: the browser tests will be skipped"; }
 
+## java: a Java runtime for the OWL reasoner test (HermiT, shipped by owlready2), installed when missing
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  { echo "installing a Java runtime (Debian package) for the reasoner test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+	    || echo "could not install Java: the reasoner test will be skipped"; }
+
 ## test: the whole suite
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest
 
 ## bench: rerunnable benchmarks, quoted as ratios against a reference measured in the same run
