@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.errors import KGError
 
 #: The subcommands, each a module of ``kg.commands`` with NAME, HELP, add_arguments() and run().
-COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "referrals", "visualise", "generate",
+COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "referrals", "visualise", "generate", "docs",
             "serve"]
 
 
