@@ -37,6 +37,19 @@ def table_width(text: str) -> int:
     return value
 
 
+def whole_number(text: str) -> int:
+    """argparse type for a count such as ``--limit``: a whole number of 0 or more.
+
+    >>> whole_number("100")
+    100
+    """
+    import argparse
+
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of 0 or more")
+    return int(text)
+
+
 def iso_day(text: str) -> str:
     """argparse type for ``--as-of``: a date written YYYY-MM-DD (kept as text; the command reads it), never empty.
 

@@ -14,8 +14,8 @@ from kg.errors import InputError
 from kg.graph.files import Project
 from kg.graph.store import open_store
 from kg.network.files import NETWORK_FORMATS, write_network
-from kg.network.projection import local_name, project_network, snapshot
-from kg.network.referral import NOT_STATED, project_referrals, referral_measures, referral_metrics_graph, referral_rows
+from kg.network.projection import local_name, project_network
+from kg.network.referral import NOT_STATED, add_referral_metrics, project_referrals, referral_measures, referral_rows
 from kg.queries.run import say
 
 NAME = "referrals"
@@ -146,8 +146,7 @@ def run(args) -> int:
     as_of = parse_date(args.as_of) if args.as_of else None
     started = datetime.now(timezone.utc)
     projection = project_referrals(store, as_of, project)
-    support = snapshot(project_network(store, None, False, project), as_of) if as_of else \
-        project_network(store, None, False, project)
+    support = project_network(store, as_of, False, project)
     measures = referral_measures(projection, support.support)
     ended = datetime.now(timezone.utc)
     if args.export:
@@ -160,12 +159,9 @@ def run(args) -> int:
         from kg.graph.export import trig, write_atomic
 
         target = Dataset()
-        built = referral_metrics_graph(measures, projection, started, ended)
-        into = target.graph(built.identifier)
-        for triple in built:
-            into.add(triple)
+        graph = add_referral_metrics(target, measures, projection, started, ended)
         write_atomic(args.write_rdf, trig(target))
-        print(f"wrote {args.write_rdf} (referral measures as RDF, graph {built.identifier})", file=sys.stderr)
+        print(f"wrote {args.write_rdf} (referral measures as RDF, graph {graph.identifier})", file=sys.stderr)
     if args.export or args.write_rdf:
         return 0
     if args.format == "table":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from kg.commands import whole_number
 from kg.graph.export import write_atomic
 from kg.graph.files import Project
 from kg.validation.validator import validate
@@ -27,21 +28,13 @@ EXAMPLES = """examples:
   kg validate --format json -o build/validation.json"""
 
 
-def _count(text: str) -> int:
-    import argparse
-
-    if not text.isdigit() or len(text) > 9:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of 0 or more")
-    return int(text)
-
-
 def add_arguments(parser):
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="Turtle or TriG files to validate instead of the project's data")
     parser.add_argument("--format", choices=["text", "json", "turtle"], default="text",
                         help="report format (default: text); turtle is a SHACL validation report graph")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here instead of stdout")
-    parser.add_argument("--limit", type=_count, default=100, metavar="N",
+    parser.add_argument("--limit", type=whole_number, default=100, metavar="N",
                         help="the text report lists at most N findings of each severity and counts the rest "
                              "(default: 100; 0 lists them all; json and turtle always hold all)")
     parser.add_argument("--shacl-engine", choices=["auto", "pyshacl", "turbo"], default="auto",

@@ -71,7 +71,8 @@ def _fhir_date(value: str | None) -> str | None:
     return value[:10]
 
 
-def organizations(target, project: Project) -> list[dict]:
+def organizations(target, project: Project) -> list[tuple[dict, list[str]]]:
+    """Each institution's Organization, with the sources that state it."""
     resources = []
     for row in _rows(target, stored_query("fhir-organizations.rq", project)):
         v = _text(row)
@@ -99,6 +100,7 @@ def organizations(target, project: Project) -> list[dict]:
 
 
 def locations(target, project: Project) -> list[dict]:
+    """Each administrative area's jurisdiction Location."""
     areas: dict[str, dict] = {}
     for row in _rows(target, stored_query("fhir-locations.rq", project)):
         v = _text(row)

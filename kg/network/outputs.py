@@ -14,7 +14,7 @@ from kg.network.files import annotated, write_network
 from kg.network.measures import MAIN_MEASURES, compute_measures
 from kg.network.metrics import add_metrics
 from kg.network.projection import project_network
-from kg.network.referral import project_referrals, referral_measures, referral_metrics_graph
+from kg.network.referral import add_referral_metrics, project_referrals, referral_measures
 from kg.network.report import summary
 
 
@@ -36,10 +36,7 @@ def write_outputs(target, out: Path, project: Project | None = None) -> str:
     referral_seconds = time.perf_counter() - clock
     metrics = Dataset()
     add_metrics(metrics, results, projection)
-    built = referral_metrics_graph(referral, referrals)
-    into = metrics.graph(built.identifier)
-    for triple in built:
-        into.add(triple)
+    add_referral_metrics(metrics, referral, referrals)
     write_atomic(out / "network-metrics.trig", trig(metrics))
     write_network(annotated(projection.cooperation, results), "graphml", out / "network.graphml")
     write_network(referrals.network, "graphml", out / "referral.graphml")

@@ -439,6 +439,18 @@ def referral_metrics_graph(measures: ReferralMeasures, projection: ReferralProje
     return graph
 
 
+def add_referral_metrics(dataset, measures: ReferralMeasures, projection: ReferralProjection, started=None,
+                         ended=None):
+    """Write the referral measures into their named graph of ``dataset`` (replacing what it held), as
+    ``kg.network.metrics.add_metrics`` does for the support network; returns that graph."""
+    built = referral_metrics_graph(measures, projection, started, ended)
+    target = dataset.graph(built.identifier)
+    target.remove((None, None, None))
+    for triple in built:
+        target.add(triple)
+    return target
+
+
 def _stated(edge: dict) -> str:
     """How a stated volume reads.
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
