@@ -17,11 +17,14 @@ from kg.errors import KGError
 
 #: The subcommands, each a module of ``kg.commands`` with NAME, HELP, add_arguments() and run().
 COMMANDS = ["build", "validate", "export", "stats", "queries", "query", "search", "push", "network", "referrals", "visualise", "generate", "docs",
-            "serve"]
+            "import", "serve"]
+
+#: Commands whose module is not named as the command (``import`` is a Python keyword).
+MODULES = {"import": "imports"}
 
 
 def _modules(only: str | None = None):
-    return [importlib.import_module(f"kg.commands.{name}") for name in COMMANDS if only in (None, name)]
+    return [importlib.import_module(f"kg.commands.{MODULES.get(name, name)}") for name in COMMANDS if only in (None, name)]
 
 
 def command_of(argv: list[str]) -> str | None:
