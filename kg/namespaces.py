@@ -35,11 +35,15 @@ GROUP = Namespace(BASE + "id/group/")
 SHARE = Namespace(BASE + "id/concept/share/")
 CASEMIX = Namespace(BASE + "id/concept/case-mix/")
 TREND = Namespace(BASE + "id/concept/referral-trend/")
+AREAKIND = Namespace(BASE + "id/concept/area-kind/")
+EQUIP = Namespace(BASE + "id/concept/equipment/")
+REPORT = Namespace(BASE + "id/report/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 #: Every prefix the project binds, in the order they are written in exports.
 PREFIXES: dict[str, Namespace] = {
@@ -71,6 +75,10 @@ PREFIXES: dict[str, Namespace] = {
     "share": SHARE,
     "casemix": CASEMIX,
     "trend": TREND,
+    "areakind": AREAKIND,
+    "equip": EQUIP,
+    "report": REPORT,
+    "geo": GEO,
     "org": ORG,
     "schema": SCHEMA,
     "skos": SKOS,

@@ -32,8 +32,8 @@ def triples_in(store, graph) -> int:
 
 def test_built_on_first_use_then_read_without_parsing(home, monkeypatch):
     first = open_store(Project(home))
-    assert first.refresh_note.startswith("store built from 23 files")
-    assert triples_in(first, GRAPH["source-002"]) == 285
+    assert first.refresh_note.startswith("store built from 25 files")
+    assert triples_in(first, GRAPH["source-002"]) == 324
     assert (home / "build" / "store" / "current").read_text().strip() == "v000001"
 
     def no_parsing(*args, **kwargs):
@@ -54,7 +54,7 @@ def test_a_changed_file_reloads_its_own_graph_alone(home):
     refreshed = open_store(Project(home))
     assert refreshed.refresh_note.startswith("store refreshed: 1 changed, 0 removed, 1 files reloaded into 1 graphs")
     assert triples_in(refreshed, GRAPH["source-001"]) == 46
-    assert triples_in(refreshed, GRAPH["source-002"]) == 285
+    assert triples_in(refreshed, GRAPH["source-002"]) == 324
     manifest = json.loads((home / "build" / "store" / "v000002.json").read_text())
     assert manifest["files"]["data/sources/001-lao-cai-no2-lai-chau-2025.trig"]["graphs"] == [str(GRAPH["source-001"])]
 
@@ -66,7 +66,7 @@ def test_files_sharing_a_graph_are_reloaded_together(home):
     refreshed = open_store(Project(home))
     # the four files of data/reference/ all write graph:reference: reloading one alone would lose the others
     assert "4 files reloaded into 1 graphs" in refreshed.refresh_note
-    assert triples_in(refreshed, GRAPH["reference"]) == 451
+    assert triples_in(refreshed, GRAPH["reference"]) == 468
 
 
 def test_a_new_and_a_removed_file(home):

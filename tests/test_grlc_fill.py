@@ -19,7 +19,9 @@ from kg.queries.stored import find_queries
 SAMPLES = {"status": "https://w3id.org/vnhealth/id/concept/status/in-force",
            "institution": "https://w3id.org/vnhealth/id/org/bach-mai-hospital",
            "specialty": "https://w3id.org/vnhealth/id/concept/specialty/oncology",
-           "asof": "2023-05-05"}
+           "asof": "2023-05-05",
+           "place": "https://w3id.org/vnhealth/id/area/lao-cai-province",
+           "equipment": "https://w3id.org/vnhealth/id/concept/equipment/information-systems"}
 QUERIES = [q for q in find_queries(Project().query_dir, checks=False) if q.parameters]
 XSD_PREFIX = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>"
 

@@ -23,7 +23,7 @@ from kg.errors import InputError
 from kg.network.measures import MEASURES, compute_measures, ranked
 from kg.network.measures import articulation, authorities, betweenness, bridges, closeness, community, component, eigenvector, hubs, pagerank, reach_onward
 from kg.network.metrics import add_metrics, metrics_graph_iri
-from kg.namespaces import GRAPH, INST, METRIC, STATUS
+from kg.namespaces import AGR, GRAPH, INST, METRIC, STATUS
 from kg.network.projection import change_dates, project_network, read_links, snapshot_diff
 from kg.network.files import annotated, serialise_network, write_network
 from kg.graph.files import Project, load_dataset
@@ -413,11 +413,15 @@ def test_curated_planned_support_of_no3_is_flagged(curated, curated_network):
     assert not projection.support.has_edge(no2, no3)
 
 
-def test_curated_snapshots_follow_the_2021_2022_memorandum(curated):
-    # source 000: the memorandum of Bach Mai and the Lao Cai People's Committee ran in 2021 and 2022
+def test_curated_memorandum_without_a_stated_term_is_in_every_snapshot(curated):
+    # source 000: 2021-2022 is when staff were trained under the memorandum of Bach Mai and the Lao Cai
+    # People's Committee, not the memorandum's term, which the source does not state
     edge = (str(INST["bach-mai-hospital"]), str(INST["lao-cai-peoples-committee-old"]))
-    assert project_network(curated, "2022-06-01", project=Project(ROOT)).support.has_edge(*edge)
-    assert not project_network(curated, "2023-06-01", project=Project(ROOT)).support.has_edge(*edge)
+    for day in ("2020-06-01", "2022-06-01", "2023-06-01"):
+        assert project_network(curated, day, project=Project(ROOT)).support.has_edge(*edge), day
+    [link] = [l for l in project_network(curated, project=Project(ROOT)).links
+              if l.iri == str(AGR["bach-mai-lao-cai-comprehensive-support"])]
+    assert (link.start, link.end) == (None, None)
 
 
 def test_the_report_summarises_long_lists_with_counts():

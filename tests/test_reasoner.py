@@ -1,6 +1,6 @@
 """The ontology loads in an OWL 2 DL reasoner: HermiT (shipped by owlready2) classifies the ontology, the
 schemes and the metrics vocabulary, merged, without refusing a datatype. Values whose XSD type OWL 2's
-datatype map lacks (xsd:date, xsd:gYear, xsd:duration) have rdfs:Literal as their OWL range and the type in
+datatype map lacks (xsd:date, xsd:gYear) have rdfs:Literal as their OWL range and the type in
 schema:rangeIncludes; the SHACL shapes check it."""
 
 from __future__ import annotations

@@ -157,7 +157,9 @@ def test_shapes_are_shacl_core_but_for_the_documented_targets():
     shapes = shapes_graph()
     assert list(shapes.subject_objects(SH.sparql)) == [], "no SHACL-SPARQL constraints: use SHACL Core or a -violation.rq"
     targeted = {n for n, _ in shapes.subject_objects(SH.target)}
-    assert {str(n).rsplit("#", 1)[-1] for n in targeted} == {"PeriodShape", "ValidityPeriodShape", "ValueRangeShape"}
+    assert {str(n).rsplit("#", 1)[-1] for n in targeted} == {"PeriodShape", "ValidityPeriodShape", "ValueRangeShape",
+                                                              "GazetteerUnitShape", "GazetteerValidityShape",
+                                                              "GazetteerSuccessorShape"}
 
 
 @pytest.mark.parametrize("name", sorted(check_names()))

@@ -16,7 +16,8 @@ NAME = "build"
 HELP = "the main job: load, validate, summarise and export into build/"
 DESCRIPTION = """Load the ontology, schemes and curated data; validate them; export the graph in every
 format into build/ (build/vnhealth.ttl, .nt, .trig, .nq, .jsonld; build/vnhealth-full.trig
-adds the ontology, the schemes and the folded search labels, ready for a SPARQL store); write the validation report; print a summary.
+adds the ontology, the schemes and the folded search labels, ready for a SPARQL store); write the validation report,
+the network's pages and pictures and its map (build/map.html, build/map-en.html); print a summary.
 
 Every command reads the graph from the store in build/store/, which is built on first use and
 then refreshed: only files whose content changed are parsed again. --rebuild starts afresh.
@@ -93,7 +94,7 @@ def run(args) -> int:
     # the full export serves endpoints: `kg search --endpoint` needs the folded labels
     written.append(export(store, "trig", out / "vnhealth-full.trig", include_ontology=True, include_search=True))
 
-    _step("analysing the support network; drawing the page and the picture")
+    _step("analysing the support network; drawing the page, the picture and the map")
     from kg.network.outputs import write_outputs  # matplotlib and pyvis load only here
 
     network_text = write_outputs(store, out, project)

@@ -27,11 +27,21 @@ def default_root() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2]
 
 
+def gazetteer_wanted() -> bool:
+    """Whether the store holds the gazetteer (``data/gazetteer/``): yes, unless ``$KG_GAZETTEER`` is 0, no or off."""
+    return os.environ.get("KG_GAZETTEER", "").strip().lower() not in ("0", "no", "off", "false")
+
+
 @dataclass
 class Project:
-    """Where the project's files are; every list is found by glob, never by a hand-kept list."""
+    """Where the project's files are; every list is found by glob, never by a hand-kept list.
+
+    ``gazetteer`` says whether the store holds the national gazetteer besides the curated data (default:
+    :func:`gazetteer_wanted`); the curated files (``data_files``) never include it.
+    """
 
     root: Path = field(default_factory=default_root)
+    gazetteer: bool = field(default_factory=gazetteer_wanted)
 
     def _glob(self, folder: str, pattern: str) -> list[Path]:
         return sorted((self.root / folder).glob(pattern))
@@ -45,6 +55,17 @@ class Project:
     def data_files(self) -> list[Path]:
         """The curated TriG files: shared reference entities first, then one file per source."""
         return self._glob("data/reference", "*.trig") + self._glob("data/sources", "*.trig")
+
+    @property
+    def gazetteer_files(self) -> list[Path]:
+        """The administrative units written by ``kg import gazetteer`` (``data/gazetteer/*.trig``), when the
+        project holds them; empty when ``gazetteer`` is off."""
+        return self._glob("data/gazetteer", "*.trig") if self.gazetteer else []
+
+    @property
+    def store_files(self) -> list[Path]:
+        """Every data file the store is built from: the curated files, then the gazetteer."""
+        return self.data_files + self.gazetteer_files
 
     @property
     def shape_files(self) -> list[Path]:

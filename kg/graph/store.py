@@ -134,11 +134,12 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def source_files(project: Project, files: Iterable[Path] | None = None, ontology: bool = True) -> list[SourceFile]:
-    """The ontology modules and schemes (into ``graph:ontology``) and the data files, in load order."""
+    """The ontology modules and schemes (into ``graph:ontology``) and the data files (the curated ones, then the
+    gazetteer when the project holds it), in load order."""
     out = []
     if ontology:
         out += [SourceFile(p, _relative(p, project.root), "turtle", str(ONTOLOGY_GRAPH)) for p in project.ontology_files]
-    for path in (project.data_files if files is None else [Path(f) for f in files]):
+    for path in (project.store_files if files is None else [Path(f) for f in files]):
         require_file(path)
         fmt = rdf_format(path)
         to_graph = None if fmt in ("trig", "nquads") else path.resolve().as_uri()
@@ -250,10 +251,20 @@ class GraphStore:
         return iter(self.store.quads_for_pattern(None, None, None, name))
 
     def _copy_into(self, target: Graph, graph: str) -> Graph:
-        """Add the triples of the named graph ``graph`` to the rdflib graph ``target``; returns ``target``."""
-        add = target.add
+        """Add the triples of the named graph ``graph`` to the rdflib graph ``target``; returns ``target``.
+
+        Each term is converted once (a gazetteer repeats its predicates, kinds and sources on every unit).
+        """
+        add, terms = target.add, {}
+
+        def term(t):
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = to_rdflib(t)
+            return found
+
         for q in self.quads(graph):
-            add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+            add((term(q.subject), term(q.predicate), term(q.object)))
         return target
 
     def rdflib_graph(self, graph: str) -> Graph:

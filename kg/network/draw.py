@@ -1,7 +1,8 @@
-"""Drawing the network into a file: the offline page (``.html``) or the tiered picture (``.png``, ``.svg``).
+"""Drawing the network into a file: the offline page (``.html``) or the tiered picture (``.png``, ``.svg``),
+and the map of it (``visualise_map``), as a page or a picture too.
 
-Both show two layers: the support network (support flows down the tiers) and the referral network
-(patients sent up them).
+The network's page and picture show two layers: the support network (support flows down the tiers) and the
+referral network (patients sent up them). The map's show two layers of provinces: before and after 1 July 2025.
 """
 
 from __future__ import annotations
@@ -53,6 +54,39 @@ def visualise(path: Path, target=None, lang: str = "vi", size_by: str = "out_deg
         drawing = cooperation_network(shown.links, shown.institutions, include_planned=True)
         flows = project_referrals(None, as_of, flows=referrals.flows, nodes=referrals.nodes) if as_of else referrals
         draw_picture(shown, drawing, results, path, lang, size_by, colour_by, words, referral=flows.network)
+    return path, time.perf_counter() - started
+
+
+def visualise_map(path: Path, target=None, lang: str = "vi", as_of: date | None = None, layer: str | None = None,
+                  include_planned: bool = False, colour_by: str = "role", project: Project | None = None,
+                  projection: Projection | None = None, places=None, words: dict | None = None) -> tuple[Path, float]:
+    """Draw the map of the support network into ``path`` (``.html``, ``.png`` or ``.svg``); returns the path and
+    the seconds taken.
+
+    ``projection`` (every link), ``places`` (``kg.network.map.read_places``) and ``words``, when given, are used
+    as they are; what is not given is read from ``target`` (default: the project's store). ``layer`` (``before``
+    or ``after`` 1 July 2025) is the layer the page opens on, or the picture shows; by default the country of
+    ``as_of``.
+    """
+    from kg.network.map import read_places
+    from kg.network.map_page import write_map_page
+    from kg.network.map_picture import draw_map
+
+    started = time.perf_counter()
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".png", ".svg"):
+        raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
+    if projection is None or places is None or words is None:
+        project = project or Project()
+        target = target if target is not None else open_store(project)
+        projection = projection or project_network(target, None, include_planned, project)
+        places = places or read_places(target, project)
+        words = words or vocabulary_words(target, lang)
+    if suffix == ".html":
+        write_map_page(path, projection, places, lang, words, as_of, include_planned, colour_by, layer)
+    else:
+        draw_map(projection, places, path, lang, words, as_of, layer, include_planned, colour_by)
     return path, time.perf_counter() - started
 
 

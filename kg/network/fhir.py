@@ -3,7 +3,7 @@
 - every institution is an ``Organization``: its IRI as identifier, its kind and level as ``type``,
   its English name with the Vietnamese one as ``alias`` (or the reverse when it has no English
   name), ``partOf`` for a unit, an address with the province (or district) it lies in, and
-  ``active`` true;
+  ``active`` true, false for one that a source announces and that does not exist yet (status planned);
 - every administrative area is a ``Location`` of physical type *jurisdiction* (``jdn``) and the mCSD
   jurisdiction type, with a ``partOf`` hierarchy (a district in its province, a province in its
   country); an area that ended (a province merged on 1 July 2025) is ``inactive`` and its
@@ -80,7 +80,7 @@ def organizations(target, project: Project) -> list[tuple[dict, list[str]]]:
         resource = {
             "resourceType": "Organization", "id": fhir_id(v["institution"]),
             "identifier": [{"system": IDENTIFIER_SYSTEM, "value": v["institution"]}],
-            "active": True,
+            "active": local_name(v.get("status") or "") != "planned",
             "type": [{"coding": [{"system": KIND_SYSTEM, "code": local_name(v["kind"])}]}]
                     + ([{"coding": [{"system": LEVEL_SYSTEM, "code": local_name(v["level"])}]}] if v.get("level") else []),
             "name": name or local_name(v["institution"]),

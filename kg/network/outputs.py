@@ -1,4 +1,4 @@
-"""The network outputs of a build, from one projection: measures as RDF, GraphML, the pages and the pictures."""
+"""The network outputs of a build, from one projection: measures as RDF, GraphML, the pages, the pictures and the map."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from rdflib import Dataset
 
 from kg.graph.export import trig, write_atomic
 from kg.graph.files import Project
-from kg.network.draw import visualise, vocabulary_words
+from kg.network.draw import visualise, visualise_map, vocabulary_words
 from kg.network.files import annotated, write_network
+from kg.network.map import read_places
 from kg.network.measures import MAIN_MEASURES, compute_measures
 from kg.network.metrics import add_metrics
 from kg.network.projection import project_network
@@ -20,7 +21,8 @@ from kg.network.report import summary
 
 def write_outputs(target, out: Path, project: Project | None = None) -> str:
     """Project the network of ``target`` once, compute the measures, and write into ``out``:
-    ``network-metrics.trig``, ``network.graphml``, the pages and pictures in Vietnamese and English.
+    ``network-metrics.trig``, ``network.graphml``, the pages and pictures in Vietnamese and English, and the
+    map pages (``map.html``, ``map-en.html``).
 
     Returns the text summary of the build. Every drawing receives the one projection and
     filters its snapshots in memory: the graph is read once for the network, once per language for words.
@@ -46,6 +48,9 @@ def write_outputs(target, out: Path, project: Project | None = None) -> str:
                        ("network-en.png", "en")):
         _, seconds[name] = visualise(out / name, lang=lang, projection=projection, words=words[lang],
                                      referrals=referrals)
+    places = read_places(target, project)
+    for name, lang in (("map.html", "vi"), ("map-en.html", "en")):
+        _, seconds[name] = visualise_map(out / name, lang=lang, projection=projection, places=places, words=words[lang])
     text = summary(projection, results, MAIN_MEASURES, top=5, lang="en")
     graph = referrals.network
     load = max(referral.in_strength.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0.0))
@@ -54,8 +59,11 @@ def write_outputs(target, out: Path, project: Project | None = None) -> str:
              f"{sum(1 for _, _, d in graph.edges(data=True) if d['volume_stated'])} with a stated volume"
              + (f"; heaviest load {graph.nodes[load[0]]['label_en']} ({load[1]:,.0f} patients as stated)" if load[1] else "")
              + f"; {len(referral.reciprocity)} support-and-referral pairs ('kg referrals' for the rest)\n")
+    pointed = sum(1 for area in places.areas.values() if area.point is not None)
+    text += (f"Map: {pointed} areas with a point, {sum(1 for s in places.sites if places.point_of(s, 'after'))} of "
+             f"{len(places.sites)} institutions placed (after 1 July 2025); map.html, map-en.html\n")
     return (text + f"Network files: network.html, network-en.html (offline page), network.png, network-en.png, "
             f"network.graphml, referral.graphml, network-metrics.trig beside them\n"
             f"Network timing: projection and measures {analysis:.2f} s (referrals {referral_seconds:.2f} s); page {seconds['network.html']:.1f} s (vi), "
             f"{seconds['network-en.html']:.1f} s (en); picture {seconds['network.png']:.1f} s (vi), "
-            f"{seconds['network-en.png']:.1f} s (en)\n")
+            f"{seconds['network-en.png']:.1f} s (en); map {seconds['map.html']:.1f} s (vi), {seconds['map-en.html']:.1f} s (en)\n")

@@ -25,7 +25,8 @@ ENTITY_KINDS = {
     "province": ("area",), "area": ("area",), "country": ("area",),
     "person": ("person",), "technique": ("technique",), "specialty": ("specialty",),
     "source": ("source",), "agreement": ("agreement",), "cooperation": ("agreement",),
-    "subject": ("institution", "area"), "status": ("status",), "role": ("role",),
+    "subject": ("institution", "area"), "place": ("institution", "area"), "status": ("status",), "role": ("role",),
+    "equipment": ("equipment",),
 }
 
 
@@ -57,6 +58,10 @@ def resolve_entity(target, text: str, name: str = "entity") -> URIRef:
         raise QueryError(f"parameter '{name}': no {what} is named \"{text}\".{hint} Look names up with "
                          f"kg search, or give an IRI or prefixed name")
     best = [m for m in matches if m.rank == matches[0].rank]
+    if len(best) > 1 and name == "province":  # "yen bai": the province, before a ward or commune of that name
+        provinces = [m for m in best if ask(target, "ASK { ?_e a <https://w3id.org/vnhealth/def#Province> }",
+                                            {"_e": URIRef(m.iri)})]
+        best = provinces if len(provinces) == 1 else best
     if len(best) == 1:
         return URIRef(best[0].iri)
     from kg.queries.labels import Labels

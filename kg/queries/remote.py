@@ -21,6 +21,10 @@ from kg.errors import EndpointError
 from kg.queries.stored import query_form
 from kg.queries.results import Result
 
+#: GeoSPARQL's WKT literal type, and Virtuoso's own type that it turns WKT literals into: the same points.
+GEO_WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+GEOMETRY_TYPES = (GEO_WKT, "http://www.openlinksw.com/schemas/virtrdf#Geometry")
+
 #: Seconds to wait for an answer before giving up.
 DEFAULT_TIMEOUT = 30
 
@@ -35,6 +39,27 @@ def _reason(exc: BaseException) -> str:
     if isinstance(inner, socket.gaierror):
         return "unknown host"
     return str(inner) or type(inner).__name__
+
+
+def server_message(body: bytes, limit: int = 400) -> str:
+    """What a server said in an error answer, as one line of plain text: an HTML page (Virtuoso's, Jetty's)
+    loses its tags, scripts and styles, entities are decoded, and runs of space become one.
+
+    >>> server_message(b"<html><head><title>Failed</title></head><body><h3>Error 22023</h3><p>no &quot;default&quot;"
+    ...                b" graph</p></body></html>")
+    'Failed Error 22023 no "default" graph'
+    >>> server_message(b"Parse error: line 1")
+    'Parse error: line 1'
+    """
+    import html
+
+    text = body.decode("utf-8", "replace")
+    if re.search(r"<(html|body|h\d|p|pre|title|!DOCTYPE)\b", text[:2000], flags=re.I):
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
+        text = re.sub(r"<!DOCTYPE[^>]*>|<!--.*?-->", " ", text, flags=re.I | re.S)
+        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def term(value: dict):
@@ -121,8 +146,7 @@ class Endpoint:
                 except urllib.error.HTTPError as exc:
                     if exc.code != 400:
                         raise
-                    detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())[:400]
-                    raise EndpointError(f"{shown_url(self.url)} refused the query: {detail}") from None
+                    raise EndpointError(f"{shown_url(self.url)} refused the query: {server_message(exc.read(20000))}") from None
                 parts, size = [], 0
                 while True:
                     chunk = response.read(1 << 16)
@@ -171,8 +195,13 @@ class Endpoint:
         try:
             raw = self._exchange(wrapper)
         except urllib.error.HTTPError as exc:
-            raise EndpointError(f"{shown_url(self.url)} answered HTTP {exc.code} {exc.reason}; check the query URL "
-                                "(Oxigraph: /query, Fuseki: /DATASET/sparql)") from None
+            try:
+                detail = server_message(exc.read(20000))
+            except OSError:
+                detail = ""
+            raise EndpointError(f"{shown_url(self.url)} answered HTTP {exc.code} {exc.reason}"
+                                f"{': ' + detail if detail else ''}; check the query URL "
+                                "(Oxigraph: /query, Fuseki: /DATASET/sparql, Virtuoso: /sparql)") from None
         except (urllib.error.URLError, OSError) as exc:
             raise EndpointError(f"cannot reach the SPARQL endpoint {shown_url(self.url)}: {_reason(exc)}; check the URL, "
                                 f"that the server is running, or raise --timeout (now {self.timeout:g} s)") from None
@@ -182,6 +211,20 @@ class Endpoint:
             start = raw[:80].decode("utf-8", "replace").replace("\n", " ")
             raise EndpointError(f"{shown_url(self.url)} did not answer with SPARQL JSON results ({exc}); the answer starts "
                                 f"with {start!r}; check that the URL is a SPARQL query endpoint") from None
+
+
+def _same_wkt(sent: str, held: str | None) -> bool:
+    """Whether a server kept a WKT value: the same words, and numbers equal to 1e-4 (about 10 m in degrees).
+
+    >>> _same_wkt("POINT(104.6 10.4479)", "POINT(104.59999847412 10.44789981842)"), _same_wkt("POINT(1 2)", "POINT(1 3)")
+    (True, False)
+    """
+    if held is None:
+        return False
+    number = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+    a, b = re.findall(number, sent), re.findall(number, held)
+    return re.sub(number, "0", " ".join(sent.split())) == re.sub(number, "0", " ".join(held.split())) \
+        and len(a) == len(b) and all(abs(float(x) - float(y)) <= 1e-4 for x, y in zip(a, b))
 
 
 def shown_url(url: str) -> str:
@@ -201,6 +244,20 @@ def shown_url(url: str) -> str:
     netloc = parts.netloc.rsplit("@", 1)
     user = netloc[0].split(":", 1)[0]
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
+def has_no_default_graph(url: str) -> bool:
+    """Whether ``url`` is a Graph Store endpoint without a default graph to replace: Virtuoso's
+    ``/sparql-graph-crud`` (and ``-auth``), which refuses ``?default`` ("Error 22023").
+
+    >>> has_no_default_graph("http://h:8890/sparql-graph-crud"), has_no_default_graph("http://h:7878/store")
+    (True, False)
+    """
+    try:
+        path = urllib.parse.urlsplit(url).path.rstrip("/")
+    except ValueError:
+        return False
+    return path.endswith(("/sparql-graph-crud", "/sparql-graph-crud-auth"))
 
 
 def graph_store_url(url: str, graph: str | None) -> str:
@@ -226,10 +283,13 @@ def _request(method: str, url: str, timeout: float, body: bytes | None = None, h
         with _OPENER.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
-        detail = exc.read()[:200].decode("utf-8", "replace").strip()
+        try:
+            detail = server_message(exc.read(20000))
+        except OSError:
+            detail = ""
         raise EndpointError(f"{method} {shown_url(url)} answered HTTP {exc.code} {exc.reason}"
                             f"{': ' + detail if detail else ''}; check that the URL is the Graph Store endpoint "
-                            "(Oxigraph: /store, Fuseki: /DATASET/data)") from None
+                            "(Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud)") from None
     except (urllib.error.URLError, OSError) as exc:
         raise EndpointError(f"cannot reach {shown_url(url)}: {_reason(exc)}; check the URL, that the server is running, "
                             f"or raise --timeout (now {timeout:g} s)") from None
@@ -275,6 +335,10 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
 
     def key(t):  # servers write numbers canonically ("100.0" comes back as "100"): compare their values
         o = t.object
+        if isinstance(o, ox.Literal) and o.datatype.value in GEOMETRY_TYPES:
+            # Virtuoso keeps WKT as its own type, and a point's coordinates in single precision (104.6 comes
+            # back as 104.59999847412): a point is the same to 1e-4 degrees (about 10 m)
+            return (t.subject, t.predicate, GEO_WKT)
         if isinstance(o, ox.Literal) and o.datatype.value.rsplit("#", 1)[-1] in ("decimal", "double", "float", "integer"):
             from decimal import Decimal, InvalidOperation
 
@@ -285,7 +349,11 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
         return (t.subject, t.predicate, o)
 
     kept = {key(t) for t in held_triples}
-    missing = [t for t in sent if not blank(t) and key(t) not in kept]
+    points = {(t.subject, t.predicate): t.object.value for t in held_triples if len(key(t)) == 3
+              and isinstance(t.object, ox.Literal) and t.object.datatype.value in GEOMETRY_TYPES}
+    missing = [t for t in sent if not blank(t) and key(t) not in kept
+               or len(key(t)) == 3 and key(t)[2] == GEO_WKT
+               and not _same_wkt(t.object.value, points.get((t.subject, t.predicate)))]
     if held != expected:
         raise EndpointError(f"{shown_url(target)} holds {held} triples after the push, expected {expected}; "
                             "the server did not take the whole graph; run kg push again")

@@ -213,8 +213,19 @@ def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
 
     >>> insert_values("SELECT ?x WHERE { ?x ?p ?_o }", {"_o": URIRef("urn:a")})
     'SELECT ?x WHERE { VALUES (?_o) { (<urn:a>) }\\n ?x ?p ?_o }'
+    >>> insert_values("SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n",
+    ...               {"_o": URIRef("urn:a")})
+    'SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES (?_o) { (<urn:a>) }\\n ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n'
     """
     if not bindings:
         return text
     at = where_brace(text) + 1
+    # A query that only sorts what one sub-SELECT aggregates (``WHERE { { SELECT ... } } ORDER BY``, the form
+    # that portable queries use to sort by an aggregate) takes the values inside, where they are used: a
+    # sub-SELECT does not see the bindings of the query around it.
+    while True:
+        inner = re.compile(r"\s*\{\s*SELECT\b", re.I).match(text, at)
+        if not inner:
+            break
+        at = at + where_brace(text[at:][text[at:].index("{") + 1:]) + text[at:].index("{") + 2
     return text[:at] + " " + values_block(bindings) + "\n" + text[at:]

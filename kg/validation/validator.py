@@ -122,6 +122,7 @@ def validate(files: Iterable[Path] | None = None, project: Project | None = None
             raise InputError(f"{project.root.name}/ has no curated data (data/reference/*.trig, data/sources/*.trig): "
                              "nothing to validate; give the project folder with --root, or the files to validate")
         target = store if store is not None else open_store(project)
+        files = project.store_files
     ontology = target.rdflib_graph(str(ONTOLOGY_GRAPH))
     findings, note = shacl_incremental(target, load_shapes(project), ontology, engine, project, shacl_findings)
     findings += check_findings(target, find_queries(project.query_dir, checks=True, check_syntax=False))

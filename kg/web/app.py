@@ -63,7 +63,7 @@ def create_app(store=None, project=None, settings: Settings | None = None) -> St
         Route("/", site.home), Route("/search", site.search_page), Route("/q/{name}", site.query_page),
         Route("/sparql", site.sparql, methods=["GET", "POST"]), Route("/editor", site.editor),
         Route("/id/{rest:path}", site.entity), Route("/graph/{rest:path}", site.entity), Route("/resource", site.resource),
-        Route("/network", site.network), Route("/network/view", site.network_view),
+        Route("/network", site.network), Route("/network/view", site.network_view), Route("/map/view", site.map_view),
         Route("/downloads", site.downloads), Route("/download/{name}", site.download),
         Route("/.well-known/void", site.void), Route("/api/openapi.json", site.openapi),
         Route("/api/suggest", site.suggest), Route("/favicon.ico", site.icon), Route("/api/{name}", site.api),
@@ -383,6 +383,20 @@ class Site:
         data = page_data(self.network_data(), lang, "out_degree", "level", None, False, words, entity_base="/",
                          referrals=self.referral_data())
         return render_page(data)
+
+    async def map_view(self, request: HttpRequest) -> Response:
+        html = await run_in_threadpool(self._map_page, lang_of(request))
+        return HTMLResponse(html)
+
+    @functools.lru_cache(maxsize=2)
+    def _map_page(self, lang: str) -> str:
+        from kg.network.draw import vocabulary_words
+        from kg.network.map import read_places
+        from kg.network.map_page import map_data, render_map_page
+
+        words = vocabulary_words(self.store, lang)
+        data = map_data(self.network_data(), read_places(self.store, self.project), lang, words, entity_base="/")
+        return render_map_page(data)
 
     async def downloads(self, request: HttpRequest) -> Response:
         from kg.web.void import downloadable

@@ -20,7 +20,8 @@ KIND_WORDS_VI = {
     "source": "nguồn", "agreement": "thỏa thuận", "event": "sự kiện", "activity": "hoạt động", "post": "chức vụ",
     "figure": "số liệu", "cooperation area": "lĩnh vực hợp tác", "measure": "chỉ số", "role": "vai trò",
     "level": "tuyến", "status": "tình trạng", "unit": "đơn vị", "hospital class": "hạng bệnh viện",
-    "approximation": "mức ước lượng", "concept scheme": "bảng khái niệm", "entity": "thực thể",
+    "approximation": "mức ước lượng", "concept scheme": "bảng khái niệm", "equipment": "trang thiết bị",
+    "entity": "thực thể",
 }
 
 _DETAILS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
