@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser java bench serve clean
+.PHONY: run test install browser java virtuoso bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,15 @@ java:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
 	    || echo "could not install Java: the reasoner test will be skipped"; }
 
+## virtuoso: Virtuoso 7, the SPARQL server the engine tests compare with (Debian package), installed when missing
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || \
+	  { echo "installing Virtuoso (Debian package) for the SPARQL engine tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null) \
+	    || echo "could not install Virtuoso: its engine tests will be skipped"; }
+
 ## test: the whole suite
-test: $(STAMP) browser java
+test: $(STAMP) browser java virtuoso
 	$(BIN)/python -m pytest
 
 ## bench: rerunnable benchmarks, quoted as ratios against a reference measured in the same run
