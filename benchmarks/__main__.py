@@ -24,7 +24,9 @@ faster); ``build/bench.json`` has every figure.
 ``python -m benchmarks --serve [OPTIONS]`` runs only the benchmark of ``kg serve`` under load
 (``benchmarks/serve.py``; its options: ``python -m benchmarks --serve --help``), and
 ``python -m benchmarks --referral [OPTIONS]`` only the referral network's, at any size
-(``benchmarks/referral.py``; ``python -m benchmarks --referral --help``).
+(``benchmarks/referral.py``; ``python -m benchmarks --referral --help``), and
+``python -m benchmarks --gazetteer`` only the curated graph with and without the national gazetteer
+(``benchmarks/gazetteer.py``).
 
 A generated folder is reused while its size, the generator and the ontology, shapes and
 queries it copies are unchanged, and generated again otherwise.
@@ -262,6 +264,10 @@ def main(argv=None) -> int:
         from benchmarks import referral
 
         return referral.main([a for a in argv if a != "--referral"])
+    if "--gazetteer" in argv:  # the curated graph with and without the national gazetteer, with options of its own
+        from benchmarks import gazetteer
+
+        return gazetteer.main([a for a in argv if a != "--gazetteer"])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=textwrap.dedent("\n".join(__doc__.splitlines()[2:])))
@@ -273,6 +279,9 @@ def main(argv=None) -> int:
     parser.add_argument("--serve", action="store_true",
                         help="run only the benchmark of kg serve under load, with its own options "
                              "(python -m benchmarks --serve --help); writes build/bench-serve.json")
+    parser.add_argument("--gazetteer", action="store_true",
+                        help="run only the benchmark of the curated graph with and without the national gazetteer "
+                             "(python -m benchmarks --gazetteer --help); writes build/bench-gazetteer.json")
     parser.add_argument("--referral", action="store_true",
                         help="run only the benchmark of the referral network beside the support network, with its "
                              "own options (python -m benchmarks --referral --help); writes build/bench-referral.json")

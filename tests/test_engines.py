@@ -44,7 +44,7 @@ def test_snapshots_in_memory_equal_the_stored_query(name):
     target = memory_store(files, project)
     whole = project_network(target, project=project)
     days = change_dates(whole.links)
-    assert len(days) >= 5
+    assert len(days) >= 4
     for day in days + [d.replace(day=1) for d in days]:
         in_memory = sorted(l.key for l in snapshot(whole, day).links)
         by_sparql = sorted(l.key for l in read_links(target, day, project))
@@ -59,12 +59,13 @@ def test_a_build_projects_the_network_once(tmp_path, monkeypatch):
     real = projection.select
 
     def counting(target, text, bindings=None):
-        calls.append("links" if "hkg:supporter ?source" in text else "referrals" if "hkg:ReferralFlow" in text
-                     else "institutions")
+        calls.append("map" if "asWKT" in text else "links" if "hkg:supporter ?source" in text
+                     else "referrals" if "hkg:ReferralFlow" in text else "institutions")
         return real(target, text, bindings)
 
     monkeypatch.setattr(projection, "select", counting)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert main(["build", "-o", str(tmp_path)]) == 0
-    # was 2 per page and picture, plus one per snapshot date; the referral network reads its flows and their areas once
-    assert sorted(calls) == ["institutions", "links", "referrals", "referrals"]
+    # was 2 per page and picture, plus one per snapshot date; the referral network reads its flows and their areas
+    # once, and the map its areas and its institutions' places once
+    assert sorted(calls) == ["institutions", "links", "map", "map", "referrals", "referrals"]

@@ -54,7 +54,7 @@ class BuildElsewhere(Project):
 
 @pytest.fixture(scope="module")
 def client(store, project, tmp_path_factory):
-    app = create_app(store, BuildElsewhere(project.root, tmp_path_factory.mktemp("downloads")))
+    app = create_app(store, BuildElsewhere(project.root, out=tmp_path_factory.mktemp("downloads")))
     with TestClient(app) as c:
         yield c
 

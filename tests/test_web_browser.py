@@ -294,7 +294,7 @@ def test_agreements_in_force_on_a_date(journey, server, screenshots):
     assert parse_qs(urlsplit(landed).query)["date"] == ["2025-12-31"]
     expected = golden("agreements-in-force")
     shown = table_rows(journey)
-    assert len(shown) == len(expected) == 44
+    assert len(shown) == len(expected) == 70
     assert [r["agreement"] for r in shown] == [r["agreement"] for r in expected]
     assert shown == expected
     assert "agr:lao-cai-no2-lai-chau-cooperation-2025-2030" in {r["agreement"] for r in shown}

@@ -173,6 +173,9 @@ def _quads_of(store, include_ontology: bool, include_search: bool) -> list:
 
     from kg.graph.search_labels import SEARCH_GRAPH
 
+    key = (str(store.location), include_ontology, include_search)
+    if store.location is not None and _LAST_QUADS.get("key") == key:  # a published version never changes
+        return list(_LAST_QUADS["quads"])
     skip = set() if include_ontology else {str(ONTOLOGY_GRAPH)}
     if not include_search:
         skip.add(str(SEARCH_GRAPH))
@@ -185,7 +188,14 @@ def _quads_of(store, include_ontology: bool, include_search: bool) -> list:
         canonical = ox.Dataset(blank)
         canonical.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         plain += list(canonical)
+    if store.location is not None:
+        _LAST_QUADS.update(key=key, quads=tuple(plain))
     return plain
+
+
+#: The quads of the last export from a published store version, for the next format of the same build
+#: (``kg build`` writes six): reading and relabelling them is most of the time of an export.
+_LAST_QUADS: dict = {}
 
 
 def large_export(store, fmt: str, include_ontology: bool = False, include_search: bool = False) -> str:

@@ -1090,7 +1090,7 @@ class _Builder:
         consult = self.event(story, "hkg:OnlineConsultation", "Synthetic online consultations",
                              "Hội chẩn trực tuyến mẫu",
                              None, participants=[partner.iri, hospital.iri], agreement=coop)
-        consult.add("hkg:frequency", "[ a time:Duration ; time:numericDuration 1 ; time:unitType time:unitMonth ]").add("hkg:specialty", specialty)
+        consult.add("hkg:frequency", _duration(1, "time:unitMonth")).add("hkg:specialty", specialty)
         if rng.random() < 0.5:
             when = _date(0, rng.randint(1, 12), rng.randint(1, 28), "monthday") if rng.random() < 0.5 else \
                 _date(rng.randint(2020, 2025), rng.randint(1, 12), rng.randint(1, 28))

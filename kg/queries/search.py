@@ -26,7 +26,7 @@ KINDS = {
     "spec": "specialty", "src": "source", "agr": "agreement", "evt": "event", "act": "activity",
     "post": "post", "fig": "figure", "coop": "cooperation area", "measure": "measure",
     "role": "role", "level": "level", "status": "status", "unit": "unit", "hclass": "hospital class",
-    "approx": "approximation", "scheme": "concept scheme", "equip": "equipment",
+    "approx": "approximation", "scheme": "concept scheme", "areakind": "kind of area", "equip": "equipment",
 }
 
 
