@@ -10,6 +10,8 @@ rules that Virtuoso 7 and grlc need, checked on the text of every query.
 - An aggregate appears in ORDER BY as its bare variable (or in ASC/DESC), never inside an expression
   such as STR() (Virtuoso's SP031).
 - No optional parameter tested with BOUND(?__x), which grlc's text replacement breaks.
+- A query with a parameter of an XSD type declares the xsd: prefix, word for word as grlc writes it: grlc
+  otherwise puts the declaration before every SELECT of the text, sub-SELECTs too, which does not parse.
 """
 
 from __future__ import annotations
@@ -144,6 +146,12 @@ def test_no_expression_over_an_aggregate_in_order_by(query):
 @pytest.mark.parametrize("query", _all_queries(), ids=lambda q: q.name)
 def test_no_bound_test_of_a_parameter(query):
     assert not re.search(r"BOUND\s*\(\s*\?__", _body(query.text)), f"{query.name}: write COALESCE(STR(?__x), \"\") = \"\""
+
+
+@pytest.mark.parametrize("query", _all_queries(), ids=lambda q: q.name)
+def test_a_typed_parameter_comes_with_the_xsd_prefix(query):
+    if re.search(r"\?_{1,2}[a-zA-Z0-9]+_xsd_", query.text):
+        assert "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>" in query.text, f"{query.name}: declare the xsd: prefix"
 
 
 if __name__ == "__main__":  # print the VALUES lists of a class: python tests/test_portable.py hkg:Event
