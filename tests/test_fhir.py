@@ -114,3 +114,30 @@ def test_kg_export_fhir_writes_the_same_bytes_twice(tmp_path, monkeypatch, capsy
     data = json.loads(one.read_text(encoding="utf-8"))
     assert data["timestamp"] == "2023-11-14T22:13:20Z" and data["type"] == "collection"
     assert "wrote" in capsys.readouterr().err
+
+
+def test_a_location_has_the_position_of_its_point():
+    """With points in the graph (the map's fixture: provinces with the gazetteer's coordinates), every
+    Location of an area with a point has it as its position, longitude and latitude as written."""
+    import re
+    from pathlib import Path
+
+    from fhir.resources.R4B.location import Location
+
+    from kg.graph.files import Project
+    from kg.graph.store import memory_store
+    from kg.network.fhir import locations
+    from kg.queries.engine import select
+
+    tests = Path(__file__).resolve().parent
+    fixture = tests / "fixtures" / "map" / "provinces.trig"
+    project = Project(tests.parent)
+    target = memory_store([fixture], project)
+    points = {str(a): str(w) for a, w in select(target, "PREFIX geo: <http://www.opengis.net/ont/geosparql#> SELECT ?a ?w WHERE { ?a geo:hasGeometry/geo:asWKT ?w }").rows}
+    found = {r["identifier"][0]["value"]: r for r in locations(target, project)}
+    placed = [iri for iri in points if iri in found]
+    assert len(placed) >= 5
+    for iri in placed:
+        lon, lat = map(float, re.findall(r"-?[\d.]+", points[iri]))
+        assert found[iri]["position"] == {"longitude": lon, "latitude": lat}
+        Location.model_validate(found[iri])

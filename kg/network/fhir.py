@@ -7,8 +7,8 @@
 - every administrative area is a ``Location`` of physical type *jurisdiction* (``jdn``) and the mCSD
   jurisdiction type, with a ``partOf`` hierarchy (a district in its province, a province in its
   country); an area that ended (a province merged on 1 July 2025) is ``inactive`` and its
-  successor is named in its description. No position is given: the graph holds no coordinates
-  yet;
+  successor is named in its description; its ``position`` is the point of the gazetteer
+  (GeoSPARQL ``geo:asWKT``, longitude then latitude in WGS 84, as FHIR's position is);
 - every support link and cooperation of the support network is an ``OrganizationAffiliation``:
   the supporter as ``organization``, the supported as ``participatingOrganization`` (or, when the
   source names only an area, that area as ``location``), its ``period`` with the precision of
@@ -99,6 +99,22 @@ def organizations(target, project: Project) -> list[tuple[dict, list[str]]]:
     return resources
 
 
+def _position(wkt: str | None) -> dict | None:
+    """FHIR's ``Location.position`` of a WKT point (longitude first, WGS 84); None for anything else.
+
+    >>> _position("POINT(103.97 22.48)"), _position(None)
+    ({'longitude': 103.97, 'latitude': 22.48}, None)
+    """
+    import re
+    from decimal import Decimal
+
+    match = re.fullmatch(r"\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*", wkt or "", flags=re.I)
+    if not match:
+        return None
+    lon, lat = (float(Decimal(x)) for x in match.groups())
+    return {"longitude": lon, "latitude": lat}
+
+
 def locations(target, project: Project) -> list[dict]:
     """Each administrative area's jurisdiction Location."""
     areas: dict[str, dict] = {}
@@ -130,6 +146,9 @@ def locations(target, project: Project) -> list[dict]:
             notes.append(f"merged into {v['mergedInto']}")
         if notes:
             resource["description"] = "; ".join(notes)
+        position = _position(v.get("point"))
+        if position:
+            resource["position"] = position
         parents = sorted(v["parents"], key=lambda p: (PARENT_ORDER.index(p[0]) if p[0] in PARENT_ORDER else 9, p[1]))
         nearer = [p for p in parents if p[0] != "Region"] or parents
         if nearer:
