@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import contextlib
 import http.server
 import shutil
 import socket
@@ -61,21 +62,28 @@ def server(tmp_path_factory):
     process = subprocess.Popen([command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    with running(process, f"{url}/query?query=ASK%7B%7D", f"oxigraph on port {port}"):
+        yield url
+
+
+@contextlib.contextmanager
+def running(process, ready_url: str, what: str, timeout: float = 20, log=lambda: ""):
+    """Wait until ``ready_url`` answers (or fail the test, with ``log()``), then stop ``process`` on leaving."""
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+                urllib.request.urlopen(ready_url, timeout=2).read()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph did not start on port {port}")
+                    pytest.fail(f"{what} did not start {log()}")
                 time.sleep(0.1)
-        yield url
+        yield
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

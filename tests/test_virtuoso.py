@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from kg.graph.files import Project
 from kg.queries.remote import Endpoint, push
 from kg.queries.run import load_graph, run_query
 from kg.queries.stored import find_queries
-from test_remote import comparable, free_port
+from test_remote import comparable, free_port, running
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -79,29 +77,16 @@ def virtuoso(tmp_path_factory):
     process = subprocess.Popen([server, "+configfile", str(folder / "virtuoso.ini"), "+foreground"], cwd=folder,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (folder / "virtuoso.log").read_text(errors="replace")[-1000:] \
-                        if (folder / "virtuoso.log").exists() else ""
-                    pytest.fail(f"Virtuoso did not start on port {http}: {log}")
-                time.sleep(0.3)
+
+    def log() -> str:
+        path = folder / "virtuoso.log"
+        return path.read_text(errors="replace")[-1000:] if path.exists() else ""
+
+    with running(process, f"{url}/sparql?query=ASK%7B%7D", f"Virtuoso on port {http}", timeout=90, log=log):
         (folder / "grants.sql").write_text(GRANTS)
         subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", str(folder / "grants.sql")], check=True,
                        capture_output=True, timeout=60)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

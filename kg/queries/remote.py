@@ -62,6 +62,15 @@ def server_message(body: bytes, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def _said(exc) -> str:
+    """``": "`` and what the server said in an HTTP error answer, as plain text; nothing if it said nothing."""
+    try:
+        detail = server_message(exc.read(20000))
+    except OSError:
+        detail = ""
+    return f": {detail}" if detail else ""
+
+
 def term(value: dict):
     """An rdflib term from one SPARQL 1.1 JSON results binding.
 
@@ -195,12 +204,7 @@ class Endpoint:
         try:
             raw = self._exchange(wrapper)
         except urllib.error.HTTPError as exc:
-            try:
-                detail = server_message(exc.read(20000))
-            except OSError:
-                detail = ""
-            raise EndpointError(f"{shown_url(self.url)} answered HTTP {exc.code} {exc.reason}"
-                                f"{': ' + detail if detail else ''}; check the query URL "
+            raise EndpointError(f"{shown_url(self.url)} answered HTTP {exc.code} {exc.reason}{_said(exc)}; check the query URL "
                                 "(Oxigraph: /query, Fuseki: /DATASET/sparql, Virtuoso: /sparql)") from None
         except (urllib.error.URLError, OSError) as exc:
             raise EndpointError(f"cannot reach the SPARQL endpoint {shown_url(self.url)}: {_reason(exc)}; check the URL, "
@@ -283,12 +287,8 @@ def _request(method: str, url: str, timeout: float, body: bytes | None = None, h
         with _OPENER.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
-        try:
-            detail = server_message(exc.read(20000))
-        except OSError:
-            detail = ""
-        raise EndpointError(f"{method} {shown_url(url)} answered HTTP {exc.code} {exc.reason}"
-                            f"{': ' + detail if detail else ''}; check that the URL is the Graph Store endpoint "
+        raise EndpointError(f"{method} {shown_url(url)} answered HTTP {exc.code} {exc.reason}{_said(exc)}; "
+                            "check that the URL is the Graph Store endpoint "
                             "(Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud)") from None
     except (urllib.error.URLError, OSError) as exc:
         raise EndpointError(f"cannot reach {shown_url(url)}: {_reason(exc)}; check the URL, that the server is running, "
