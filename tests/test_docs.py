@@ -101,3 +101,34 @@ def test_the_page_renders_in_a_browser_with_no_request(docs):
         assert errors == []
     finally:
         chrome.close()
+
+
+def test_the_dataset_description_is_dcat_and_void_of_the_store(home, tmp_path, capsys):
+    """build/docs/dataset.ttl: the dataset with its licence, one DCAT distribution per dump at --base, the SPARQL
+    service, and a VoID subset per source graph with the triples the store holds in it."""
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT, DCTERMS
+
+    from kg.graph.search_labels import SEARCH_GRAPH
+    from kg.graph.store import open_store
+
+    out = tmp_path / "docs"
+    assert main(["docs", "-o", str(out), "--base", "https://kg.example.org/"]) == 0
+    g = Graph().parse(out / "dataset.ttl")
+    void = "http://rdfs.org/ns/void#"
+    [dataset] = set(g.subjects(RDF.type, DCAT.Dataset))
+    assert (dataset, RDF.type, URIRef(void + "Dataset")) in g
+    assert g.value(dataset, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    downloads = sorted(str(g.value(d, DCAT.downloadURL)) for d in g.objects(dataset, DCAT.distribution)
+                       if g.value(d, DCAT.downloadURL))
+    assert downloads and all(u.startswith("https://kg.example.org/download/vnhealth") for u in downloads)
+    assert (URIRef("https://kg.example.org/sparql"), RDF.type, DCAT.DataService) in g
+    store = open_store(Project(home))
+    sizes = {URIRef(n): s for n, s in store.graph_sizes().items() if n != str(SEARCH_GRAPH)}
+    subsets = {s: int(g.value(s, URIRef(void + "triples"))) for s in g.objects(dataset, URIRef(void + "subset"))}
+    assert subsets == sizes and URIRef("https://w3id.org/vnhealth/graph/source-004") in subsets
+
+
+def test_a_base_that_is_not_an_address_is_refused(capsys):
+    assert main(["docs", "--base", "ftp://kg.example.org"]) == 2
+    assert "--base 'ftp://kg.example.org' is not an http(s) address" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from kg.graph.docs import write_docs
+from kg.errors import InputError
 from kg.graph.files import Project
 
 NAME = "docs"
@@ -14,19 +15,40 @@ DESCRIPTION = """Write build/docs/index.html: every class and property of the on
 English label and comment, its superclasses and alignments (W3C ORG, schema.org, PROV-O, SKOS,
 OWL-Time), domain and range, the SHACL shapes that constrain it, and the SKOS schemes as trees.
 The page works offline: its style is inline and it loads nothing. build/docs/context.jsonld is
-a JSON-LD context with the project's prefixes and a short key for every property."""
+a JSON-LD context with the project's prefixes and a short key for every property.
+build/docs/dataset.ttl describes the dataset in VoID and DCAT (title, licence, triples per source
+graph, classes, the dumps and the SPARQL endpoint of the site at --base), as kg serve gives it at
+/.well-known/void, for catalogues that harvest a file."""
 EXAMPLES = """examples:
   kg docs
-  kg docs -o /tmp/ontology-docs"""
+  kg docs -o /tmp/ontology-docs
+  kg docs --base https://kg.example.org     # where the site of kg serve is published"""
 
 
 def add_arguments(parser):
     parser.add_argument("-o", "--out-dir", type=Path, metavar="DIR", help="where to write (default: build/docs/)")
+    parser.add_argument("--base", default="http://127.0.0.1:8000", metavar="URL",
+                        help="address of the published site, for the dumps and the endpoint in dataset.ttl "
+                             "(default: kg serve's http://127.0.0.1:8000)")
 
 
 def run(args) -> int:
     project = Project()
     out = args.out_dir or project.build_dir / "docs"
+    if not args.base.startswith(("http://", "https://")) or any(c in args.base for c in ' <>"{}|\\^`'):
+        raise InputError(f"--base {args.base[:80]!r} is not an http(s) address; give where the site is published, "
+                         "e.g. https://kg.example.org")
     for path in write_docs(out, project):
         print(f"wrote {path}", file=sys.stderr)
+    print(f"wrote {write_dataset_description(out / 'dataset.ttl', project, args.base.rstrip('/'))}", file=sys.stderr)
     return 0
+
+
+def write_dataset_description(path: Path, project: Project, base: str) -> Path:
+    """The dataset's VoID and DCAT description, as the site serves it, written to ``path`` (Turtle)."""
+    from kg.graph.export import write_atomic
+    from kg.graph.store import open_store
+    from kg.web.void import void_graph
+
+    text = void_graph(open_store(project), project, base).serialize(format="turtle")
+    return write_atomic(path, text)
