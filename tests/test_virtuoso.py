@@ -134,8 +134,6 @@ KNOWN = {
     "network-institutions": "other rows: SAMPLE mixes the groups of nested OPTIONALs",
     "network-links": "other rows",
     "posts-as-of": "rows in another order",
-    "referrals-from": "other rows: a class given as a string",
-    "support-hubs": "other rows",
     "support-links-on-date": "other rows",
 }
 
