@@ -115,8 +115,8 @@ def _negations(text: str):
 
 
 def _body(text: str) -> str:
-    return "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines()) \
-        if False else "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    """The query without its comment lines (the grlc header)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 @pytest.mark.parametrize("query", _all_queries(), ids=lambda q: q.name)

@@ -8,6 +8,8 @@ from pathlib import Path
 from kg.graph.docs import write_docs
 from kg.errors import InputError
 from kg.graph.files import Project
+from kg.graph.store import open_store
+from kg.web.void import write_void
 
 NAME = "docs"
 HELP = "write the ontology's documentation (every class, property and scheme) into build/docs/"
@@ -40,15 +42,5 @@ def run(args) -> int:
                          "e.g. https://kg.example.org")
     for path in write_docs(out, project):
         print(f"wrote {path}", file=sys.stderr)
-    print(f"wrote {write_dataset_description(out / 'dataset.ttl', project, args.base.rstrip('/'))}", file=sys.stderr)
+    print(f"wrote {write_void(out / 'dataset.ttl', open_store(project), project, args.base.rstrip('/'))}", file=sys.stderr)
     return 0
-
-
-def write_dataset_description(path: Path, project: Project, base: str) -> Path:
-    """The dataset's VoID and DCAT description, as the site serves it, written to ``path`` (Turtle)."""
-    from kg.graph.export import write_atomic
-    from kg.graph.store import open_store
-    from kg.web.void import void_graph
-
-    text = void_graph(open_store(project), project, base).serialize(format="turtle")
-    return write_atomic(path, text)

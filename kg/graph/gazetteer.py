@@ -14,13 +14,13 @@ belongs to one period. The curated areas of ``data/reference/areas.trig`` keep t
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.graph.search_labels import fold
 
 PACKAGE = "vietnamadminunits"
 
@@ -109,7 +109,7 @@ def slug(text: str) -> str:
     >>> slug("Bà Rịa - Vũng Tàu province"), slug("Cư M'gar district")
     ('ba-ria-vung-tau-province', 'cu-m-gar-district')
     """
-    return re.sub(r"[^a-z0-9]+", "-", unaccented(text).lower()).strip("-")
+    return "-".join(fold(text).split())
 
 
 def english_name(short: str, kind: str) -> str:

@@ -34,10 +34,7 @@ def visualise(path: Path, target=None, lang: str = "vi", size_by: str = "out_deg
     not read again. What is not given comes from ``target`` (default: the project's store).
     """
     started = time.perf_counter()
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".html", ".png", ".svg"):
-        raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
+    path, suffix = _picture_path(path)
     if projection is None or words is None or referrals is None:
         project = project or Project()
         target = target if target is not None else open_store(project)
@@ -73,10 +70,7 @@ def visualise_map(path: Path, target=None, lang: str = "vi", as_of: date | None 
     from kg.network.map_picture import draw_map
 
     started = time.perf_counter()
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".html", ".png", ".svg"):
-        raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
+    path, suffix = _picture_path(path)
     if projection is None or places is None or words is None:
         project = project or Project()
         target = target if target is not None else open_store(project)
@@ -88,6 +82,15 @@ def visualise_map(path: Path, target=None, lang: str = "vi", as_of: date | None 
     else:
         draw_map(projection, places, path, lang, words, as_of, layer, include_planned, colour_by)
     return path, time.perf_counter() - started
+
+
+def _picture_path(path) -> tuple[Path, str]:
+    """``path`` and its type (``.html``, ``.png`` or ``.svg``); any other is an InputError."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".png", ".svg"):
+        raise InputError(f"{path}: unknown picture type '{suffix}'; give a file name ending in .html, .png or .svg")
+    return path, suffix
 
 
 def vocabulary_words(target, lang: str) -> dict[str, str]:

@@ -335,10 +335,6 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
 
     def key(t):  # servers write numbers canonically ("100.0" comes back as "100"): compare their values
         o = t.object
-        if isinstance(o, ox.Literal) and o.datatype.value in GEOMETRY_TYPES:
-            # Virtuoso keeps WKT as its own type, and a point's coordinates in single precision (104.6 comes
-            # back as 104.59999847412): a point is the same to 1e-4 degrees (about 10 m)
-            return (t.subject, t.predicate, GEO_WKT)
         if isinstance(o, ox.Literal) and o.datatype.value.rsplit("#", 1)[-1] in ("decimal", "double", "float", "integer"):
             from decimal import Decimal, InvalidOperation
 
@@ -348,12 +344,15 @@ def push(dataset, url: str, graph: str | None = None, timeout: float = DEFAULT_T
                 pass
         return (t.subject, t.predicate, o)
 
-    kept = {key(t) for t in held_triples}
-    points = {(t.subject, t.predicate): t.object.value for t in held_triples if len(key(t)) == 3
-              and isinstance(t.object, ox.Literal) and t.object.datatype.value in GEOMETRY_TYPES}
-    missing = [t for t in sent if not blank(t) and key(t) not in kept
-               or len(key(t)) == 3 and key(t)[2] == GEO_WKT
-               and not _same_wkt(t.object.value, points.get((t.subject, t.predicate)))]
+    def wkt(t) -> bool:
+        # Virtuoso keeps WKT as its own type, and a point's coordinates in single precision (104.6 comes back
+        # as 104.59999847412): such a value is compared by _same_wkt, to 1e-4 degrees (about 10 m)
+        return isinstance(t.object, ox.Literal) and t.object.datatype.value in GEOMETRY_TYPES
+
+    kept = {key(t) for t in held_triples if not wkt(t)}
+    points = {(t.subject, t.predicate): t.object.value for t in held_triples if wkt(t)}
+    missing = [t for t in sent if not blank(t) and (
+        not _same_wkt(t.object.value, points.get((t.subject, t.predicate))) if wkt(t) else key(t) not in kept)]
     if held != expected:
         raise EndpointError(f"{shown_url(target)} holds {held} triples after the push, expected {expected}; "
                             "the server did not take the whole graph; run kg push again")

@@ -208,6 +208,10 @@ def where_brace(text: str) -> int:
     return groups[0]
 
 
+#: A group that opens with a sub-SELECT.
+_SUB_SELECT = re.compile(r"\s*\{\s*SELECT\b", re.I)
+
+
 def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
     """``text`` with a ``VALUES`` block for ``bindings`` first in its WHERE group.
 
@@ -223,9 +227,7 @@ def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
     # A query that only sorts what one sub-SELECT aggregates (``WHERE { { SELECT ... } } ORDER BY``, the form
     # that portable queries use to sort by an aggregate) takes the values inside, where they are used: a
     # sub-SELECT does not see the bindings of the query around it.
-    while True:
-        inner = re.compile(r"\s*\{\s*SELECT\b", re.I).match(text, at)
-        if not inner:
-            break
-        at = at + where_brace(text[at:][text[at:].index("{") + 1:]) + text[at:].index("{") + 2
+    while _SUB_SELECT.match(text, at):
+        sub = text.index("{", at) + 1  # the group that holds the sub-SELECT
+        at = sub + where_brace(text[sub:]) + 1
     return text[:at] + " " + values_block(bindings) + "\n" + text[at:]

@@ -8,7 +8,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from kg.errors import InputError
-from kg.graph.export import FORMATS, export
+from kg.graph.export import FORMATS, export, write_atomic
 from kg.graph.search_labels import SEARCH_GRAPH
 from kg.namespaces import BASE, bind_prefixes
 
@@ -54,6 +54,12 @@ def ensure_download(store, project, name: str) -> Path:
             raise InputError(f"cannot write {path.name} into {path.parent.name}/ ({exc.strerror}); "
                              "run kg build, or give the server a writable build folder") from None
     return path
+
+
+def write_void(path: Path, store, project, base: str) -> Path:
+    """The description of :func:`void_graph` written to ``path`` as Turtle (``kg docs``), for catalogues that
+    harvest a file rather than the site's ``/.well-known/void``."""
+    return write_atomic(path, void_graph(store, project, base).serialize(format="turtle"))
 
 
 def void_graph(store, project, base: str) -> Graph:
