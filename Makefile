@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser java virtuoso bench serve clean
+.PHONY: run test install browser java virtuoso jena bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,15 @@ virtuoso:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null) \
 	    || echo "could not install Virtuoso: its engine tests will be skipped"; }
 
+## jena: Jena ARQ, the reference SPARQL engine the engine tests compare with (Debian package), installed when missing
+jena: java
+	@test -f /usr/share/java/jena-arq.jar || \
+	  { echo "installing Jena (Debian package) for the SPARQL engine tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libapache-jena-java >/dev/null) \
+	    || echo "could not install Jena: its engine tests will be skipped"; }
+
 ## test: the whole suite
-test: $(STAMP) browser java virtuoso
+test: $(STAMP) browser java virtuoso jena
 	$(BIN)/python -m pytest
 
 ## bench: rerunnable benchmarks, quoted as ratios against a reference measured in the same run
