@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser java virtuoso jena bench serve clean
+.PHONY: run test install browser java virtuoso jena graphology bench serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,8 +53,15 @@ jena: java
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libapache-jena-java >/dev/null) \
 	    || echo "could not install Jena: its engine tests will be skipped"; }
 
+## graphology: the JavaScript reader the export tests open GEXF with (npm, tests/js/package-lock.json), installed when missing
+graphology:
+	@test -d tests/js/node_modules/graphology-gexf || \
+	  { if command -v npm >/dev/null 2>&1; then echo "installing graphology (npm) for the network export tests"; \
+	      npm ci --prefix tests/js --no-audit --no-fund --silent || echo "could not install graphology: its tests will be skipped"; \
+	    else echo "no npm: the graphology tests will be skipped"; fi; }
+
 ## test: the whole suite
-test: $(STAMP) browser java virtuoso jena
+test: $(STAMP) browser java virtuoso jena graphology
 	$(BIN)/python -m pytest
 
 ## bench: rerunnable benchmarks, quoted as ratios against a reference measured in the same run

@@ -109,7 +109,7 @@ def run(args) -> int:
                   f"with probability 95 %", file=sys.stderr)
     if args.export:
         graph = projection.cooperation if args.network == "cooperation" else projection.support
-        write_network(annotated(graph, results), args.export, args.output)
+        write_network(annotated(graph, results), args.export, args.output, args.lang)
         print(f"wrote {args.output} ({args.export}, {args.network} network, "
               f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", file=sys.stderr)
     if args.write_rdf:

@@ -150,7 +150,7 @@ def run(args) -> int:
     measures = referral_measures(projection, support.support)
     ended = datetime.now(timezone.utc)
     if args.export:
-        write_network(projection.network, args.export, args.output)
+        write_network(projection.network, args.export, args.output, args.lang)
         print(f"wrote {args.output} ({args.export}, referral network, {projection.network.number_of_nodes()} nodes, "
               f"{projection.network.number_of_edges()} edges)", file=sys.stderr)
     if args.write_rdf:

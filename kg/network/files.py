@@ -77,21 +77,26 @@ GEXF_1_3 = ('xmlns="http://gexf.net/1.3"', 'xsi:schemaLocation="http://gexf.net/
             'version="1.3"')
 
 
-def for_gexf(graph: nx.Graph) -> nx.Graph:
-    """A copy of ``graph`` (flattened) with a ``label`` on every node and full-date ``start``/``end`` on edges.
+def for_gexf(graph: nx.Graph, lang: str = "en") -> nx.Graph:
+    """A copy of ``graph`` (flattened) with a ``label`` in ``lang`` (else the other language, else the IRI's
+    last segment) and an ``iri`` attribute on every node, and full-date ``start``/``end`` on edges.
 
-    >>> g = nx.Graph(); g.add_node("urn:a", label_en="A"); g.add_edge("urn:a", "urn:b", start="2014", end="2022-06")
-    >>> flat = for_gexf(g); flat.nodes["urn:a"]["label"], flat.nodes["urn:b"]["label"]
-    ('A', 'urn:b')
+    >>> g = nx.Graph(); g.add_node("urn:a", label_en="A", label_vi="Ă")
+    >>> g.add_edge("urn:a", "urn:b", start="2014", end="2022-06")
+    >>> flat = for_gexf(g, "vi"); flat.nodes["urn:a"]["label"], flat.nodes["urn:a"]["iri"], flat.nodes["urn:b"]["label"]
+    ('Ă', 'urn:a', 'urn:b')
     >>> sorted(flat.edges["urn:a", "urn:b"].items())
     [('end', '2022-06-30'), ('end_as_stated', '2022-06'), ('start', '2014-01-01'), ('start_as_stated', '2014')]
     """
     from kg.dates import first_day, last_day
     from kg.network.projection import local_name
 
+    other = "vi" if lang == "en" else "en"
     flat = flattened(graph)
     for node, attrs in flat.nodes(data=True):
-        attrs.setdefault("label", attrs.get("label_en") or attrs.get("label_vi") or local_name(str(node)))
+        attrs["label"] = (attrs.get(f"label_{lang}") or attrs.get("label") or attrs.get(f"label_{other}")
+                          or local_name(str(node)))
+        attrs.setdefault("iri", str(node))
     for _, _, attrs in flat.edges(data=True):
         for key, day in (("start", first_day), ("end", last_day)):
             if key in attrs:
@@ -103,8 +108,8 @@ def for_gexf(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
-def serialise_network(graph: nx.Graph, fmt: str) -> str:
-    """``graph`` as GraphML, GEXF or node-link JSON text.
+def serialise_network(graph: nx.Graph, fmt: str, lang: str = "en") -> str:
+    """``graph`` as GraphML, GEXF or node-link JSON text; GEXF nodes are labelled in ``lang``, for Gephi.
 
     >>> serialise_network(nx.Graph([("a", "b")]), "json").splitlines()[1]
     ' "directed": false,'
@@ -116,13 +121,13 @@ def serialise_network(graph: nx.Graph, fmt: str) -> str:
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(flattened(graph), prettyprint=True)) + "\n"
-    text = "\n".join(nx.generate_gexf(for_gexf(graph), prettyprint=True)) + "\n"
+    text = "\n".join(nx.generate_gexf(for_gexf(graph, lang), prettyprint=True)) + "\n"
     head, rest = text.split("\n", 1)
     for old, new in zip(GEXF_1_2, GEXF_1_3):
         head = head.replace(old, new)
     return head + "\n" + rest
 
 
-def write_network(graph: nx.Graph, fmt: str, path: Path) -> Path:
-    """Write ``graph`` to ``path`` in ``fmt`` atomically; returns the path."""
-    return write_atomic(Path(path), serialise_network(graph, fmt))
+def write_network(graph: nx.Graph, fmt: str, path: Path, lang: str = "en") -> Path:
+    """Write ``graph`` to ``path`` in ``fmt`` atomically (GEXF labels in ``lang``); returns the path."""
+    return write_atomic(Path(path), serialise_network(graph, fmt, lang))
