@@ -127,13 +127,10 @@ KNOWN = {
     "provinces-without-specialty-support": "no answer within the timeout",
     "institution-support": "compiler error SQ074",
     "techniques-transferred-to-province": "optimiser error SQ156",
-    "province-specialties": "no rows",
-    "find-by-name": "other rows: MIN over strings picks another label",
     "institutions-in-province": "other rows",
     "map-areas": "other rows",
     "network-institutions": "other rows: SAMPLE mixes the groups of nested OPTIONALs",
     "network-links": "other rows",
-    "posts-as-of": "rows in another order",
     "support-links-on-date": "other rows",
 }
 
