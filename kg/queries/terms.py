@@ -209,7 +209,41 @@ def where_brace(text: str) -> int:
 
 
 #: A group that opens with a sub-SELECT.
-_SUB_SELECT = re.compile(r"\s*\{\s*SELECT\b", re.I)
+_SUB_SELECT = re.compile(r"\{\s*SELECT\b", re.I)
+
+
+def _significant(text: str, i: int) -> int:
+    """Index of the first character at or after ``i`` that is neither white space nor in a comment."""
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+        elif text[i] == "#":
+            i = _skip(text, i)
+        else:
+            break
+    return i
+
+
+def _closing(text: str, i: int) -> int:
+    """Index of the ``}`` that closes the group opened by the ``{`` at ``text[i]``."""
+    depth = 0
+    while i < len(text):
+        j = _skip(text, i)
+        if j != i:
+            i = j
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise QueryError("the query has an unclosed group")
+
+
+def _mentions(text: str, names: Iterable[str]) -> bool:
+    return any(re.search(rf"[?$]{re.escape(name)}\b", text) for name in names)
 
 
 def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
@@ -220,14 +254,21 @@ def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
     >>> insert_values("SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n",
     ...               {"_o": URIRef("urn:a")})
     'SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES (?_o) { (<urn:a>) }\\n ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n'
+    >>> insert_values("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?o } } ?x ?q ?_o }", {"_o": URIRef("urn:a")})
+    'SELECT * WHERE { VALUES (?_o) { (<urn:a>) }\\n { SELECT ?x WHERE { ?x ?p ?o } } ?x ?q ?_o }'
     """
     if not bindings:
         return text
     at = where_brace(text) + 1
-    # A query that only sorts what one sub-SELECT aggregates (``WHERE { { SELECT ... } } ORDER BY``, the form
-    # that portable queries use to sort by an aggregate) takes the values inside, where they are used: a
-    # sub-SELECT does not see the bindings of the query around it.
-    while _SUB_SELECT.match(text, at):
-        sub = text.index("{", at) + 1  # the group that holds the sub-SELECT
-        at = sub + where_brace(text[sub:]) + 1
+    # A query whose WHERE group opens with a sub-SELECT that holds every use of the parameters (the form that
+    # portable queries use to sort by an aggregate, or to compute values from what a sub-SELECT found) takes
+    # the values inside, where they are used: a sub-SELECT does not see the bindings of the query around it.
+    while True:
+        start = _significant(text, at)
+        if not _SUB_SELECT.match(text, start):
+            break
+        end, outer_end = _closing(text, start), _closing(text, at - 1)
+        if _mentions(text[at:start] + text[end + 1:outer_end], bindings):
+            break
+        at = start + 1 + where_brace(text[start + 1:]) + 1
     return text[:at] + " " + values_block(bindings) + "\n" + text[at:]
