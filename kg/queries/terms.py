@@ -208,8 +208,8 @@ def where_brace(text: str) -> int:
     return groups[0]
 
 
-#: A group that opens with a sub-SELECT.
-_SUB_SELECT = re.compile(r"\{\s*SELECT\b", re.I)
+#: The keyword that opens a sub-SELECT.
+_SELECT = re.compile(r"SELECT\b", re.I)
 
 
 def _significant(text: str, i: int) -> int:
@@ -265,7 +265,7 @@ def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
     # the values inside, where they are used: a sub-SELECT does not see the bindings of the query around it.
     while True:
         start = _significant(text, at)
-        if not _SUB_SELECT.match(text, start):
+        if not text.startswith("{", start) or not _SELECT.match(text, _significant(text, start + 1)):
             break
         end, outer_end = _closing(text, start), _closing(text, at - 1)
         if _mentions(text[at:start] + text[end + 1:outer_end], bindings):
