@@ -126,7 +126,6 @@ KNOWN = {
     "map-areas": "other rows",
     "network-institutions": "other rows: SAMPLE mixes the groups of nested OPTIONALs",
     "network-links": "other rows",
-    "support-links-on-date": "other rows",
 }
 
 
