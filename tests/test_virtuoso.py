@@ -125,7 +125,6 @@ def _booleans_as_virtuoso_gives_them(local: list[tuple], remote: list[tuple]) ->
 KNOWN = {
     "map-areas": "other rows",
     "network-institutions": "other rows: SAMPLE mixes the groups of nested OPTIONALs",
-    "network-links": "other rows",
 }
 
 
