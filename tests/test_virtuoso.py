@@ -124,7 +124,6 @@ def _booleans_as_virtuoso_gives_them(local: list[tuple], remote: list[tuple]) ->
 #: kept true. The closing note of the portability work gives the same table.
 KNOWN = {
     "map-areas": "other rows",
-    "network-institutions": "other rows: SAMPLE mixes the groups of nested OPTIONALs",
 }
 
 
