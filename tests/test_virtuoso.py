@@ -123,7 +123,6 @@ def _booleans_as_virtuoso_gives_them(local: list[tuple], remote: list[tuple]) ->
 #: expected to fail, strictly: a query that starts to give the same rows there fails this list, so it is
 #: kept true. The closing note of the portability work gives the same table.
 KNOWN = {
-    "map-areas": "other rows",
 }
 
 
