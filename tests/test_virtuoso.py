@@ -119,11 +119,9 @@ def _booleans_as_virtuoso_gives_them(local: list[tuple], remote: list[tuple]) ->
             for row, other in zip(local, remote)]
 
 
-#: Stored queries that Virtuoso 7.2.5 (Debian bookworm) still answers wrongly, with what it does. Each is
-#: expected to fail, strictly: a query that starts to give the same rows there fails this list, so it is
-#: kept true. The closing note of the portability work gives the same table.
-KNOWN = {
-}
+#: Stored queries that Virtuoso 7.2.5 (Debian bookworm) answers wrongly, with what it does; none at present.
+#: Each would be expected to fail, strictly, so that a query that starts to give the same rows fails the list.
+KNOWN: dict[str, str] = {}
 
 
 def _cases():
