@@ -243,7 +243,13 @@ def _closing(text: str, i: int) -> int:
 
 
 def _mentions(text: str, names: Iterable[str]) -> bool:
-    return any(re.search(rf"[?$]{re.escape(name)}\b", text) for name in names)
+    """Whether ``text`` uses one of the variables ``names`` outside its comments, strings and IRIs."""
+    code, i = [], 0
+    while i < len(text):
+        j = _skip(text, i)
+        code.append(" " if j != i else text[i])
+        i = j if j != i else i + 1
+    return any(re.search(rf"[?$]{re.escape(name)}\b", "".join(code)) for name in names)
 
 
 def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
@@ -254,21 +260,26 @@ def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
     >>> insert_values("SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n",
     ...               {"_o": URIRef("urn:a")})
     'SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES (?_o) { (<urn:a>) }\\n ?x ?p ?_o } GROUP BY ?x } } ORDER BY ?n'
+    >>> def inside(q): return insert_values(q, {"_o": URIRef("urn:a")}).find("VALUES") > q.find("SELECT ?x")
+    >>> inside("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?_o } } } # ?_o, in a comment, is no use")
+    True
+    >>> inside("SELECT (?_o AS ?y) WHERE { { SELECT ?x WHERE { ?x ?p ?_o } } }")  # a use in the projection
+    False
     >>> insert_values("SELECT * WHERE { { SELECT ?x WHERE { ?x ?p ?o } } ?x ?q ?_o }", {"_o": URIRef("urn:a")})
     'SELECT * WHERE { VALUES (?_o) { (<urn:a>) }\\n { SELECT ?x WHERE { ?x ?p ?o } } ?x ?q ?_o }'
     """
     if not bindings:
         return text
     at = where_brace(text) + 1
-    # A query whose WHERE group opens with a sub-SELECT that holds every use of the parameters (the form that
+    # A query whose WHERE group opens with a sub-SELECT whose WHERE group holds every use of the parameters (the form that
     # portable queries use to sort by an aggregate, or to compute values from what a sub-SELECT found) takes
     # the values inside, where they are used: a sub-SELECT does not see the bindings of the query around it.
     while True:
         start = _significant(text, at)
         if not text.startswith("{", start) or not _SELECT.match(text, _significant(text, start + 1)):
             break
-        end, outer_end = _closing(text, start), _closing(text, at - 1)
-        if _mentions(text[at:start] + text[end + 1:outer_end], bindings):
+        inner = start + 1 + where_brace(text[start + 1:])  # the sub-SELECT's WHERE group
+        if _mentions(text[:inner] + text[_closing(text, inner) + 1:], bindings):
             break
-        at = start + 1 + where_brace(text[start + 1:]) + 1
+        at = inner + 1
     return text[:at] + " " + values_block(bindings) + "\n" + text[at:]
