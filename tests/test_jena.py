@@ -61,10 +61,11 @@ def class_path(package: str = PACKAGE) -> list[Path]:
         if name in seen or name not in installed:
             continue
         seen.add(name)
-        for clause in installed[name].split(","):
+        for clause in installed[name].split(","):  # "a (>= 1) | b": the first alternative that is installed
             choices = [c.split("(")[0].strip().split(":")[0] for c in clause.split("|")]
-            todo += [c for c in choices[:1] + [c for c in choices[1:] if c in installed]
-                     if c.startswith("lib") and c.endswith("-java")][:1]
+            chosen = next((c for c in choices if c in installed), choices[0])
+            if chosen.startswith("lib") and chosen.endswith("-java"):
+                todo.append(chosen)
     listed = subprocess.run(["dpkg-query", "-L", *sorted(seen)], capture_output=True, text=True).stdout.split()
     jars = set()
     for path in map(Path, listed):

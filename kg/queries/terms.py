@@ -249,7 +249,8 @@ def _mentions(text: str, names: Iterable[str]) -> bool:
         j = _skip(text, i)
         code.append(" " if j != i else text[i])
         i = j if j != i else i + 1
-    return any(re.search(rf"[?$]{re.escape(name)}\b", "".join(code)) for name in names)
+    code = "".join(code)
+    return any(re.search(rf"[?$]{re.escape(name)}\b", code) for name in names)
 
 
 def insert_values(text: str, bindings: dict[str, Node | Iterable[Node]]) -> str:
